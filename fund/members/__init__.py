@@ -1,0 +1,1 @@
+"""Members of the fund: the registry, their sensitive data kept apart, and imports."""

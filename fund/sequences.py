@@ -1,0 +1,40 @@
+"""Gap-free counters (member numbers, receipt numbers per fiscal year).
+
+The counter row is updated inside the caller's transaction, so a rolled-back action gives its
+number back and two concurrent writers are serialised by the row (or SQLite's write) lock.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import String, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from fund.db import Base
+
+
+class Counter(Base):
+    __tablename__ = "counters"
+
+    #: e.g. "member_no", "receipt:2569"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: the last number handed out
+    last_value: Mapped[int] = mapped_column(default=0)
+
+
+def next_value(session: Session, name: str) -> int:
+    """Take the next number of counter ``name`` (starting at 1)."""
+    updated = session.execute(
+        update(Counter)
+        .where(Counter.name == name)
+        .values(last_value=Counter.last_value + 1)
+        .returning(Counter.last_value)
+    ).scalar_one_or_none()
+    if updated is not None:
+        return updated
+    session.add(Counter(name=name, last_value=1))
+    session.flush()
+    return 1
+
+
+def peek_value(session: Session, name: str) -> int:
+    return session.scalar(select(Counter.last_value).where(Counter.name == name)) or 0

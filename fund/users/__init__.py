@@ -1,0 +1,1 @@
+"""Users of the software (committee, repair staff, auditor, admin), their logins and sessions."""

@@ -1,0 +1,213 @@
+"""Creating users, checking passwords, and server-side sessions with idle expiry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fund.audit.services import record_audit
+from fund.errors import Conflict, InvalidInput
+from fund.users.models import LoginAttempt, Role, User, UserSession
+
+_hasher = PasswordHasher()
+# Verified against for unknown usernames, so timing does not reveal which names exist.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+MIN_PASSWORD_LENGTH = 10
+MAX_FAILURES_PER_USERNAME = 5
+MAX_FAILURES_PER_ADDRESS = 20
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+IDLE_TIMEOUT = dt.timedelta(minutes=30)
+ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
+
+
+def use_password_hasher(hasher: PasswordHasher) -> None:
+    """Swap the Argon2 parameters (tests use cheap ones; production keeps the library defaults)."""
+    global _hasher, _DUMMY_HASH
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"รหัสผ่านต้องยาวอย่างน้อย {MIN_PASSWORD_LENGTH} ตัวอักษร",
+            f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.",
+            field="password",
+        )
+    if len(set(password)) < 4:
+        raise InvalidInput(
+            "รหัสผ่านเดาง่ายเกินไป กรุณาใช้ตัวอักษรที่หลากหลายกว่านี้",
+            "The password is too easy to guess; use more varied characters.",
+            field="password",
+        )
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    role: Role,
+    password: str,
+    now: dt.datetime,
+    created_by: User | None = None,
+) -> User:
+    """Create a login. Usernames are unique (case-insensitive) and passwords follow the rules."""
+    username = username.strip().lower()
+    if not username or not username.replace("_", "").replace("-", "").isascii():
+        raise InvalidInput(
+            "ชื่อผู้ใช้ต้องเป็นตัวอักษรภาษาอังกฤษหรือตัวเลข",
+            "The username must be ASCII letters or digits.",
+            field="username",
+        )
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(
+            f"มีผู้ใช้ชื่อ {username} อยู่แล้ว",
+            f"A user named {username} already exists.",
+            field="username",
+        )
+    check_password_rules(password)
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        role=Role(role),
+        password_hash=hash_password(password),
+        is_active=True,
+        session_generation=1,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    record_audit(
+        session,
+        actor=created_by,
+        action="user.create",
+        entity="user",
+        entity_id=user.id,
+        details={"username": username, "role": str(role)},
+        at=now,
+    )
+    return user
+
+
+def is_throttled(session: Session, *, username: str, address: str, now: dt.datetime) -> bool:
+    since = now - THROTTLE_WINDOW
+    by_name = session.scalar(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.username == username.strip().lower())
+        .where(LoginAttempt.attempted_at >= since)
+    )
+    by_address = session.scalar(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.address == address)
+        .where(LoginAttempt.attempted_at >= since)
+    )
+    return by_name >= MAX_FAILURES_PER_USERNAME or by_address >= MAX_FAILURES_PER_ADDRESS
+
+
+def authenticate(
+    session: Session, *, username: str, password: str, address: str, now: dt.datetime
+) -> User | None:
+    """Return the user when the password is right, else record a failed attempt and return None.
+
+    The caller must check :func:`is_throttled` first; a throttled login is refused without even
+    checking the password, so guessing gains nothing.
+    """
+    username = username.strip().lower()
+    user = session.scalar(select(User).where(User.username == username))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        ok = user is not None and user.is_active
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        session.add(LoginAttempt(username=username[:64], address=address[:64], attempted_at=now))
+        session.flush()
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(session: Session, *, user: User, now: dt.datetime) -> str:
+    """Open a server-side session and return the secret token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        UserSession(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            generation=user.session_generation,
+            created_at=now,
+            last_seen_at=now,
+        )
+    )
+    session.flush()
+    return token
+
+
+def resume_session(session: Session, *, token: str, now: dt.datetime) -> User | None:
+    """The user of a live session, touching its idle clock; None when revoked or expired."""
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    if row is None or row.revoked_at is not None:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active or row.generation != user.session_generation:
+        return None
+    if now - row.last_seen_at > IDLE_TIMEOUT or now - row.created_at > ABSOLUTE_TIMEOUT:
+        row.revoked_at = now
+        return None
+    # Touch at most once a minute so reading pages does not write on every request.
+    if now - row.last_seen_at > dt.timedelta(minutes=1):
+        row.last_seen_at = now
+    return user
+
+
+def end_session(session: Session, *, token: str, now: dt.datetime) -> None:
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = now
+
+
+def change_password(
+    session: Session, *, user: User, new_password: str, now: dt.datetime, changed_by: User
+) -> None:
+    """Set a new password and end every session the user has open."""
+    check_password_rules(new_password)
+    user.password_hash = hash_password(new_password)
+    user.session_generation += 1
+    record_audit(
+        session, actor=changed_by, action="user.password", entity="user", entity_id=user.id, at=now
+    )
+
+
+def set_active(
+    session: Session, *, user: User, active: bool, now: dt.datetime, changed_by: User
+) -> None:
+    user.is_active = active
+    if not active:
+        user.session_generation += 1
+    record_audit(
+        session,
+        actor=changed_by,
+        action="user.enable" if active else "user.disable",
+        entity="user",
+        entity_id=user.id,
+        at=now,
+    )

@@ -1,0 +1,1 @@
+"""The Flask web application: factory, per-request database session, auth and blueprints."""

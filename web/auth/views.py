@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from fund.audit.services import record_audit
+from fund.errors import DomainError
+from fund.users.models import User
+from fund.users.services import (
+    authenticate,
+    change_password,
+    end_session,
+    is_throttled,
+    start_session,
+)
+from web.access import EVERYONE, public, roles
+from web.auth.forms import ChangePasswordForm, LoginForm
+from web.clock import now
+from web.database import get_db
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an attacker's link must not bounce a fresh login elsewhere."""
+    if not target:
+        return url_for("home.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("home.index")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if g.user is not None and request.method == "GET":
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        db = get_db()
+        address = request.remote_addr or "unknown"
+        username = form.username.data
+        if is_throttled(db, username=username, address=address, now=now()):
+            form.form_errors.append(_("ลองเข้าสู่ระบบผิดหลายครั้งเกินไป กรุณารอ 15 นาทีแล้วลองใหม่"))
+        else:
+            user = authenticate(
+                db, username=username, password=form.password.data, address=address, now=now()
+            )
+            if user is None:
+                db.commit()  # keep the failed attempt: it is what throttling counts
+                form.form_errors.append(_("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"))
+            else:
+                token = start_session(db, user=user, now=now())
+                record_audit(
+                    db, actor=user, action="user.login", entity="user", entity_id=user.id, at=now()
+                )
+                db.commit()
+                lang = session.get("lang")
+                # A fresh cookie on every login: a session fixed before login is worthless.
+                session.clear()
+                session["token"] = token
+                if lang:
+                    session["lang"] = lang
+                return redirect(_safe_next(request.args.get("next")))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@roles(*EVERYONE)
+def logout():
+    db = get_db()
+    token = session.get("token")
+    if token:
+        end_session(db, token=token, now=now())
+        record_audit(
+            db, actor=g.user, action="user.logout", entity="user", entity_id=g.user.id, at=now()
+        )
+        db.commit()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("ออกจากระบบแล้ว"), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/lang/<code>")
+@public
+def set_language(code: str):
+    if code in ("th", "en"):
+        session["lang"] = code
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles(*EVERYONE)
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        db = get_db()
+        user = db.get(User, g.user.id)
+        checked = authenticate(
+            db,
+            username=user.username,
+            password=form.current_password.data,
+            address=request.remote_addr or "unknown",
+            now=now(),
+        )
+        if checked is None:
+            db.commit()
+            form.current_password.errors.append(_("รหัสผ่านปัจจุบันไม่ถูกต้อง"))
+        else:
+            try:
+                change_password(
+                    db, user=user, new_password=form.new_password.data, now=now(), changed_by=user
+                )
+            except DomainError as err:
+                form.new_password.errors.append(err.message(g.locale))
+            else:
+                token = start_session(db, user=user, now=now())
+                db.commit()
+                session["token"] = token
+                flash(_("เปลี่ยนรหัสผ่านแล้ว ทุกเครื่องที่เคยเข้าสู่ระบบไว้ถูกออกจากระบบ"), "success")
+                return redirect(url_for("home.index"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/password.html", form=form), status
