@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-import fund.models  # noqa: F401  (registers every table on Base.metadata)
+import web.model_registry  # noqa: F401  (registers every table on Base.metadata)
 from fund.db import Base
 from web.config import database_url
 from web.db import make_engine

@@ -1,44 +1,44 @@
 """Realistic Thai demo data: members of Chae Son subdistrict and a few years of their history.
 
-Each area adds a step to ``DEMO_STEPS`` (a function taking a :class:`DemoContext`) as it lands,
-so ``chaeson demo`` always shows everything the software can do.
+Each area's ``demo.py`` (see :mod:`fund.demo`) is found and run in order, so ``chaeson demo``
+always shows everything the software can do.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
+import pkgutil
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fund.demo import DemoContext
 from fund.members.models import Member, MemberStatus, Sex
 from fund.sequences import next_value
 from fund.users.models import Role, User
 from fund.users.services import create_user
-
-#: "module:function" of each area's demo step, run in this order after users and members.
-DEMO_STEPS: list[str] = []
 
 
 class DemoRefused(Exception):
     pass
 
 
-@dataclass
-class DemoContext:
-    session: Session
-    rng: random.Random
-    now: dt.datetime
-    start: dt.date
-    end: dt.date
-    users: dict[str, User]
-    members: list[Member]
-    progress: Callable[[str], None]
-    notes: list[str] = field(default_factory=list)
+def demo_steps() -> list:
+    """Every area's ``demo.py`` module (with ``run_demo``), in ``DEMO_ORDER``."""
+    import fund
+    import repair_center
+
+    found = []
+    for package in (fund, repair_center):
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
+            if info.name.rsplit(".", 1)[-1] == "demo" and info.name != "fund.demo":
+                module = importlib.import_module(info.name)
+                if hasattr(module, "run_demo"):
+                    found.append(module)
+    return sorted(found, key=lambda m: (getattr(m, "DEMO_ORDER", 100), m.__name__))
 
 
 DEMO_USERS = [
@@ -150,9 +150,8 @@ def load_demo(
     member_list = _members(session, rng, members, start, now)
     progress(f"สมาชิก {len(member_list)} คน (members)")
     ctx = DemoContext(session, rng, now, start, today, users, member_list, progress)
-    for step in DEMO_STEPS:
-        module_name, func_name = step.split(":")
-        getattr(importlib.import_module(module_name), func_name)(ctx)
+    for module in demo_steps():
+        module.run_demo(ctx)
     return "\n".join([f"โหลดข้อมูลตัวอย่างแล้ว: สมาชิก {len(member_list)} คน, {years} ปี", *ctx.notes])
 
 
