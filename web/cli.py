@@ -167,3 +167,19 @@ def demo(n_members: int, years: int, password: str | None, seed: int, if_empty: 
     click.echo(summary)
     click.echo("ผู้ใช้ตัวอย่าง (demo logins): admin, committee, committee2, repair, auditor")
     click.echo(f"รหัสผ่าน (password): {password}")
+
+
+def _load_area_commands() -> None:
+    """Each ``web/<area>/cli.py`` adds its commands to ``main`` (``from web.cli import main``)."""
+    import importlib
+    import importlib.util
+    import pkgutil
+
+    import web
+
+    for info in pkgutil.iter_modules(web.__path__):
+        if info.ispkg and (importlib.util.find_spec(f"web.{info.name}.cli") is not None):
+            importlib.import_module(f"web.{info.name}.cli")
+
+
+_load_area_commands()
