@@ -1,0 +1,26 @@
+"""Loans: products, applications, loans, instalments, repayments, notes.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-25 15:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+import fund.db  # noqa: F401  (custom column types)
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
