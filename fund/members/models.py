@@ -71,3 +71,7 @@ class Member(Base):
     @property
     def is_active(self) -> bool:
         return self.status is MemberStatus.ACTIVE
+
+
+# The sensitive tables live in their own module; importing it here lets model discovery find them.
+from fund.members import sensitive as sensitive  # noqa: E402
