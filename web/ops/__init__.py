@@ -1,0 +1,1 @@
+"""Operating the fund's server: backup, restore, moving to PostgreSQL, invariant checks."""
