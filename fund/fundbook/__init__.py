@@ -1,0 +1,1 @@
+"""The fund's own income and spending: grants, donations and operating expenses."""

@@ -1,0 +1,1 @@
+"""The fund's double-entry books: accounts, the journal, periods, receipts and balances."""

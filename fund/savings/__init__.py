@@ -1,0 +1,1 @@
+"""Member savings (สัจจะ): agreed monthly amounts, deposits, withdrawals and the passbook."""

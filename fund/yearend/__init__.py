@@ -1,0 +1,1 @@
+"""Year-end: allocate the year's surplus as the committee decides."""
