@@ -294,6 +294,23 @@ def check_disability_types(codes: Iterable[int | str]) -> frozenset[int]:
     return frozenset(result)
 
 
+def check_member_input(
+    session: Session,
+    *,
+    details: MemberDetails,
+    sensitive: SensitiveDetails | None,
+    now: dt.datetime,
+    member_id: int | None = None,
+) -> tuple[Warning, ...]:
+    """Every check of registering/updating, writing nothing (for the review-and-confirm page)."""
+    check_details(details, today=bangkok_date(now))
+    if sensitive is None:
+        return ()
+    check_disability_types(sensitive.disability_types)
+    _, warnings = check_national_id(session, sensitive.national_id, member_id=member_id)
+    return warnings
+
+
 def _require_committee(user: User) -> None:
     if not can_edit_members(user.role):
         raise NotAllowed(
