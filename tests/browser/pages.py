@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from fund.members.models import Member, MemberStatus
 
 DEMO_ROLES = ("admin", "committee", "repair", "auditor")
 
@@ -26,6 +29,17 @@ class PageCheck:
     lang: str = "th"
 
 
+def first_member_id(db: Session) -> int:
+    """The first active demo member (CS-0001 or the next one still active)."""
+    return db.scalars(
+        select(Member.id).where(Member.status == MemberStatus.ACTIVE).order_by(Member.id)
+    ).first()
+
+
+def member_page(suffix: str = "") -> Callable[[Session], str]:
+    return lambda db: f"/members/{first_member_id(db)}{suffix}"
+
+
 PAGES: list[PageCheck] = [
     # --- foundation: sign-in, home, account, admin, errors ---
     PageCheck("login", "/login", None),
@@ -36,7 +50,22 @@ PAGES: list[PageCheck] = [
     PageCheck("auditor-audit", "/admin/audit", "auditor"),
     PageCheck("error-404", "/no-such-page", "committee", status=404),
     PageCheck("error-403", "/admin/users", "repair", status=403),
-    # --- members (issue: members area) ---
+    # --- members ---
+    PageCheck("members-index", "/members/", "committee"),
+    PageCheck("members-search", "/members/?q=%E0%B8%9A%E0%B8%B8%E0%B8%8D", "committee"),
+    PageCheck("members-index-repair", "/members/", "repair"),
+    PageCheck("member-show", member_page(), "committee"),
+    PageCheck("member-show-auditor", member_page(), "auditor"),
+    PageCheck("member-show-repair", member_page(), "repair"),
+    PageCheck("member-history", member_page("/history"), "committee"),
+    PageCheck("member-new", "/members/new", "committee"),
+    PageCheck("member-edit", member_page("/edit"), "committee"),
+    PageCheck("member-status", member_page("/status"), "committee"),
+    PageCheck("member-consents", member_page("/consents"), "committee"),
+    PageCheck("member-consents-auditor", member_page("/consents"), "auditor"),
+    PageCheck("member-export", member_page("/export"), "committee"),
+    PageCheck("member-anonymise", member_page("/anonymise"), "committee"),
+    PageCheck("members-import", "/members/import", "committee"),
     # --- ledger / savings ---
     # --- loans ---
     # --- repair center ---

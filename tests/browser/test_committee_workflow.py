@@ -1,0 +1,61 @@
+"""The committee's work, end to end in a real browser, as the committee members who do it."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.a11y import assert_error_summary_focused, audit_page
+
+NEW_MEMBER_ID = "1101700203450"  # valid check digit (THAI.md)
+
+
+def test_committee_adds_a_member_through_review_and_confirm(new_page):
+    page = new_page("committee")
+    page.goto("/")
+    menu = page.get_by_role("navigation", name="เมนูหลัก")
+    menu.get_by_role("link", name="สมาชิก", exact=True).click()
+    page.get_by_role("link", name=re.compile("ลงทะเบียนสมาชิก")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ลงทะเบียนสมาชิกใหม่")
+
+    # A wrong national ID and no surname: refused, the summary says why and takes focus.
+    page.get_by_label("ชื่อ (จำเป็น)", exact=True).fill("คำแสน")
+    page.get_by_label(re.compile("^เลขประจำตัวประชาชน")).fill("1101700203451")
+    page.get_by_role("button", name="ตรวจทาน").click()
+    assert_error_summary_focused(page)
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("กรุณากรอกนามสกุล")
+    expect(page.get_by_label("ชื่อ (จำเป็น)", exact=True)).to_have_value("คำแสน")  # kept, not retyped
+    audit_page(page, "member-new-errors")
+
+    page.get_by_label("นามสกุล (จำเป็น)", exact=True).fill("ใจมั่น")
+    page.get_by_label(re.compile("^เลขประจำตัวประชาชน")).fill("1-1017-00203-45-0")
+    page.get_by_role("group", name="เพศ").get_by_label("ชาย").check()
+    page.get_by_label("ความพิการทางการเคลื่อนไหวหรือทางร่างกาย").check()
+    page.get_by_label("บ้านเลขที่").fill("12/3")
+    page.get_by_label("หมู่ที่").fill("4")
+    page.get_by_label("ชื่อหมู่บ้าน").fill("บ้านหัวฝาย")
+    page.get_by_label("ต้องการเอกสารตัวพิมพ์ใหญ่").check()
+    page.get_by_role("button", name="ตรวจทาน").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("ตรวจทานข้อมูลก่อนบันทึก")
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("คำแสน ใจมั่น")
+    expect(facts).to_contain_text("1-1017-00203-45-0")
+    audit_page(page, "member-review")
+    page.get_by_role("button", name="ยืนยันบันทึก").click()
+
+    expect(page).to_have_url(re.compile(r"/members/\d+$"))
+    expect(page.get_by_role("status")).to_contain_text(re.compile(r"ลงทะเบียนสมาชิก CS-\d{4} แล้ว"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("คำแสน ใจมั่น")
+    audit_page(page, "member-show-after-add")
+
+    # The new member is found by the list's search.
+    page.goto("/members/")
+    page.get_by_label("ค้นหาสมาชิก").fill("ใจมั่น")
+    page.keyboard.press("Enter")
+    row = page.get_by_role("row").filter(has_text="คำแสน ใจมั่น")
+    expect(row).to_have_count(1)
+    row.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("คำแสน ใจมั่น")
