@@ -183,18 +183,24 @@ class ThumbprintBox(Flowable):
 
     def wrap(self, availWidth, availHeight):
         self.width = max(self.size, 0)
-        return self.size, self.size + self.caption_size * 1.8
+        return self.size, self.size + self.caption_size * 2.4
 
     def draw(self) -> None:
         c = self.canv
-        top = self.caption_size * 1.8
+        top = self.caption_size * 2.4
         c.saveState()
         c.setStrokeColor(GRID)
         c.setDash(3, 2)
         c.rect(0, top, self.size, self.size)
         c.restoreState()
         draw_thai_string(
-            c, self.size / 2, 2, self.caption, REGULAR, self.caption_size, align="center"
+            c,
+            self.size / 2,
+            self.caption_size,
+            self.caption,
+            REGULAR,
+            self.caption_size,
+            align="center",
         )
 
 

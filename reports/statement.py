@@ -69,17 +69,17 @@ def summary_pairs(data: StatementData) -> list[tuple[str, str]]:
 def _fit(texts: Sequence[str], style, minimum: float = 0) -> float:
     """Column width that fits the widest of ``texts`` in ``style`` (plus cell padding)."""
     widest = max((text_width(t, style.fontName, style.fontSize) for t in texts), default=0)
-    return max(widest + 10, minimum)
+    return max(widest + 14, minimum)  # cell padding 4 + 6, and a little air
 
 
 def _heading_width(text: str, style) -> float:
     """Width a column heading needs: all of it when short, else its widest word (a long
     heading wraps between words)."""
-    whole = text_width(text, style.fontName, style.fontSize) + 10
+    whole = text_width(text, style.fontName, style.fontSize) + 14
     if whole <= 30 * mm:
         return whole
     units = [u for u, _ in break_units(text)] or [""]
-    return max(text_width(u, style.fontName, style.fontSize) for u in units) + 10
+    return max(text_width(u, style.fontName, style.fontSize) for u in units) + 14
 
 
 class _Builder:

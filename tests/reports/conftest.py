@@ -22,7 +22,8 @@ from reports.thai_text import COMBINING, thai_tokens
 
 PUA = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 PDFTOTEXT = shutil.which("pdftotext")
-CE_YEAR = re.compile(r"\b20[0-9]{2}\b")
+#: a Christian-era year after a Thai month ("5 ม.ค. 2025", "5 มกราคม 2025")
+CE_YEAR = re.compile(r"[\u0e01-\u0e5b.] 20[0-9]{2}\b")
 
 
 def pypdf_lines(pdf: bytes) -> list[str]:
