@@ -489,6 +489,11 @@ def upgrade() -> None:
             name=op.f("fk_repair_provisions_device_id_repair_devices"),
         ),
         sa.ForeignKeyConstraint(
+            ["journal_entry_id"],
+            ["journal_entries.id"],
+            name=op.f("fk_repair_provisions_journal_entry_id_journal_entries"),
+        ),
+        sa.ForeignKeyConstraint(
             ["member_id"], ["members.id"], name=op.f("fk_repair_provisions_member_id_members")
         ),
         sa.ForeignKeyConstraint(
@@ -734,6 +739,11 @@ def upgrade() -> None:
             ["job_id"], ["repair_jobs.id"], name=op.f("fk_repair_payments_job_id_repair_jobs")
         ),
         sa.ForeignKeyConstraint(
+            ["journal_entry_id"],
+            ["journal_entries.id"],
+            name=op.f("fk_repair_payments_journal_entry_id_journal_entries"),
+        ),
+        sa.ForeignKeyConstraint(
             ["member_id"], ["members.id"], name=op.f("fk_repair_payments_member_id_members")
         ),
         sa.ForeignKeyConstraint(
@@ -810,6 +820,11 @@ def upgrade() -> None:
             ["job_id"],
             ["repair_jobs.id"],
             name=op.f("fk_repair_stock_movements_job_id_repair_jobs"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["journal_entry_id"],
+            ["journal_entries.id"],
+            name=op.f("fk_repair_stock_movements_journal_entry_id_journal_entries"),
         ),
         sa.ForeignKeyConstraint(
             ["part_id"],

@@ -161,7 +161,7 @@ class JobPayment(Base):
     paid_on: Mapped[dt.date] = mapped_column(Date)
     amount_satang: Mapped[int]
     #: the ledger entry (debit cash, credit the member's receivable)
-    journal_entry_id: Mapped[int | None]
+    journal_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
     #: the form's one-time key: a double submit records one payment
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,7 @@ from fund.money import format_baht
 from repair_center import accounting
 from repair_center.jobs.models import JobPayment, RepairJob
 from repair_center.jobs.states import JobState
+from repair_center.sql import total
 
 if TYPE_CHECKING:
     from fund.users.models import User
@@ -24,9 +25,7 @@ if TYPE_CHECKING:
 
 def paid_on_job(session: Session, job: RepairJob) -> int:
     return session.scalar(
-        select(func.coalesce(func.sum(JobPayment.amount_satang), 0)).where(
-            JobPayment.job_id == job.id
-        )
+        select(total(JobPayment.amount_satang)).where(JobPayment.job_id == job.id)
     )
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fund.audit.services import record_audit
@@ -32,6 +32,7 @@ from repair_center.jobs.states import (
     move_kind,
 )
 from repair_center.settings.services import get_settings
+from repair_center.sql import total
 
 if TYPE_CHECKING:
     from fund.members.models import Member
@@ -374,9 +375,7 @@ def _open_loaners(session: Session, job: RepairJob) -> list:
 
 def labour_cost(session: Session, job: RepairJob) -> int:
     return session.scalar(
-        select(func.coalesce(func.sum(LabourEntry.amount_satang), 0)).where(
-            LabourEntry.job_id == job.id
-        )
+        select(total(LabourEntry.amount_satang)).where(LabourEntry.job_id == job.id)
     )
 
 

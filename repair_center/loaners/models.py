@@ -88,7 +88,7 @@ class DeviceProvision(Base):
     #: what the device cost, satang
     cost_satang: Mapped[int] = mapped_column(default=0)
     #: the fund's payment (fund purchases only)
-    journal_entry_id: Mapped[int | None]
+    journal_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
     fitting_checked: Mapped[bool] = mapped_column(default=False)
     training_given: Mapped[bool] = mapped_column(default=False)
     follow_up_on: Mapped[dt.date | None] = mapped_column(Date, index=True)

@@ -316,3 +316,47 @@ def provide_device(
     )
     session.flush()
     return provision
+
+
+def record_provision_follow_up(
+    session: Session,
+    *,
+    provision: DeviceProvision,
+    followed_up_on: dt.date,
+    notes: str,
+    actor: User,
+    now: dt.datetime,
+    next_follow_up_on: dt.date | None = None,
+) -> DeviceProvision:
+    """Note the follow-up visit after a device was given; optionally set the next one."""
+    notes = notes.strip()
+    if not notes:
+        raise InvalidInput(
+            "กรุณากรอกผลการติดตาม", "Please enter what the follow-up found.", field="notes"
+        )
+    if followed_up_on < provision.provided_on:
+        raise InvalidInput(
+            "วันติดตามผลต้องไม่ก่อนวันที่มอบอุปกรณ์",
+            "The follow-up cannot be before the hand-over.",
+            field="followed_up_on",
+        )
+    if next_follow_up_on is not None and next_follow_up_on <= followed_up_on:
+        raise InvalidInput(
+            "นัดติดตามครั้งถัดไปต้องอยู่หลังวันนี้",
+            "The next follow-up must be later.",
+            field="next_follow_up_on",
+        )
+    provision.followed_up_on = followed_up_on
+    provision.follow_up_notes = notes[:1000]
+    provision.follow_up_on = next_follow_up_on
+    record_audit(
+        session,
+        actor=actor,
+        action="repair.provision.follow_up",
+        entity="repair_provision",
+        entity_id=provision.id,
+        details={"on": followed_up_on.isoformat()},
+        at=now,
+    )
+    session.flush()
+    return provision

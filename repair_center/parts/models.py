@@ -105,7 +105,7 @@ class StockMovement(Base):
     #: supplier, donor, or the reason of an adjustment
     reason: Mapped[str] = mapped_column(String(500), default="")
     moved_on: Mapped[dt.date] = mapped_column(Date)
-    journal_entry_id: Mapped[int | None]
+    journal_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 

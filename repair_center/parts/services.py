@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fund.audit.services import record_audit
@@ -23,6 +23,7 @@ from repair_center import accounting
 from repair_center.jobs.models import RepairJob
 from repair_center.jobs.states import JobState
 from repair_center.parts.models import FundingSource, MovementKind, Part, StockMovement
+from repair_center.sql import total
 
 if TYPE_CHECKING:
     from fund.users.models import User
@@ -282,8 +283,8 @@ def parts_on_job(session: Session, job: RepairJob, part: Part) -> tuple[int, int
     """Units and value of ``part`` still on ``job`` (used minus returned)."""
     qty, value = session.execute(
         select(
-            func.coalesce(func.sum(StockMovement.quantity), 0),
-            func.coalesce(func.sum(StockMovement.value_satang), 0),
+            total(StockMovement.quantity),
+            total(StockMovement.value_satang),
         ).where(StockMovement.job_id == job.id, StockMovement.part_id == part.id)
     ).one()
     return -qty, -value
@@ -399,8 +400,6 @@ def adjust_stock(
 def job_parts_cost(session: Session, job: RepairJob) -> int:
     """Value of the parts still on the job (used minus returned), satang."""
     value = session.scalar(
-        select(func.coalesce(func.sum(StockMovement.value_satang), 0)).where(
-            StockMovement.job_id == job.id
-        )
+        select(total(StockMovement.value_satang)).where(StockMovement.job_id == job.id)
     )
     return -value

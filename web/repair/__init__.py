@@ -1,0 +1,1 @@
+"""The repair center\x27s screens."""
