@@ -1,0 +1,49 @@
+"""Small helpers the ledger and savings screens share."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import g
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+from fund.errors import DomainError
+from fund.ledger.accounts import AccountCode
+from fund.thaidate import month_name
+
+MONEY_ACCOUNT_CHOICES = [
+    SelectChoice(AccountCode.CASH.value, _l("เงินสด")),
+    SelectChoice(AccountCode.BANK.value, _l("เงินฝากธนาคาร")),
+]
+
+
+def attach_error(form: FlaskForm, err: DomainError, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's error next to the field it belongs to (or at the top of the form)."""
+    name = (aliases or {}).get(err.field or "", err.field)
+    target = getattr(form, name, None) if name else None
+    message = err.message(g.get("locale", "th"))
+    if target is not None and hasattr(target, "errors"):
+        if isinstance(target.errors, tuple | dict):
+            target.errors = list(target.errors) if isinstance(target.errors, tuple) else []
+        target.errors.append(message)
+    else:
+        form.form_errors.append(message)
+
+
+def month_choices(today: dt.date, back: int = 6, ahead: int = 6) -> list[SelectChoice]:
+    """Months around today as "2025-11" → "พฤศจิกายน 2568"."""
+    choices = []
+    for offset in range(-back, ahead + 1):
+        index = today.year * 12 + today.month - 1 + offset
+        year, month = divmod(index, 12)
+        choices.append(
+            SelectChoice(f"{year:04d}-{month + 1:02d}", f"{month_name(month + 1)} {year + 543}")
+        )
+    return choices
+
+
+def parse_month(value: str) -> dt.date:
+    year, month = value.split("-")
+    return dt.date(int(year), int(month), 1)
