@@ -13,6 +13,7 @@ from pathlib import Path
 
 from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -111,6 +112,11 @@ _PREPARE_FOCUS_JS = (
     out.push({id: String(i), desc: describe(el), tabbable: tabbable,
               radio: el.type === 'radio' ? (el.form ? el.form.id : '') + '/' + el.name : null});
   }
+  // Mark what stays put while the page scrolls: the only things that can cover focus.
+  for (const el of document.querySelectorAll('body *')) {
+    const pos = getComputedStyle(el).position;
+    if (pos === 'sticky' || pos === 'fixed') el.dataset.a11ySticky = pos;
+  }
   // Start the Tab walk from the top of the document.
   window.scrollTo(0, 0);
   const start = document.createElement('span');
@@ -139,9 +145,8 @@ _FOCUSED_JS = (
                   st.outlineWidth + ', box-shadow ' + st.boxShadow + ')');
   if (r.bottom <= 0 || r.top >= vh || r.right <= 0 || r.left >= vw)
     problems.push('focused but outside the viewport');
-  for (const other of document.querySelectorAll('body *')) {
-    const pos = getComputedStyle(other).position;
-    if (pos !== 'sticky' && pos !== 'fixed') continue;
+  for (const other of document.querySelectorAll('[data-a11y-sticky]')) {
+    const pos = other.dataset.a11ySticky;
     if (other.contains(el) || el.contains(other) || !isShown(other)) continue;
     const o = other.getBoundingClientRect();
     if (o.left < r.right && o.right > r.left && o.top < r.bottom && o.bottom > r.top)
@@ -328,7 +333,7 @@ def audit_page(page, name: str, *, lang: str = "th") -> None:
 def assert_error_summary_focused(page) -> None:
     """After a failed submit the error summary is focused, is an alert, and links to the fields."""
     summary = page.locator("[data-error-summary]")
-    assert summary.count() == 1, "no error summary on the page"
+    expect(summary, "no error summary on the page").to_have_count(1)
     assert summary.get_attribute("role") == "alert"
     # app.js moves focus on DOMContentLoaded; under load that can land after the page "loads".
     try:

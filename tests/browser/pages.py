@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fund.fundbook.models import FundTransaction
+from fund.ledger.models import JournalEntry, Receipt
 from fund.members.models import Member, MemberStatus
+from fund.savings.models import SavingsTransaction
+from fund.welfare.models import WelfareBenefit, WelfareClaim
+from repair_center.devices.models import Device
+from repair_center.jobs.models import RepairJob
+from repair_center.parts.models import Part
 
 DEMO_ROLES = ("admin", "committee", "repair", "auditor")
 
@@ -38,6 +45,21 @@ def first_member_id(db: Session) -> int:
 
 def member_page(suffix: str = "") -> Callable[[Session], str]:
     return lambda db: f"/members/{first_member_id(db)}{suffix}"
+
+
+def member_page_under(template: str) -> Callable[[Session], str]:
+    return lambda db: template.format(id=first_member_id(db))
+
+
+def first_of(model, template: str) -> Callable[[Session], str | None]:
+    """``template`` formatted with the lowest id of ``model`` (None: the demo has no such row,
+    and the sweep skips the page saying so)."""
+
+    def path(db: Session) -> str | None:
+        found = db.scalars(select(model.id).order_by(model.id)).first()
+        return None if found is None else template.format(id=found)
+
+    return path
 
 
 PAGES: list[PageCheck] = [
@@ -66,7 +88,66 @@ PAGES: list[PageCheck] = [
     PageCheck("member-export", member_page("/export"), "committee"),
     PageCheck("member-anonymise", member_page("/anonymise"), "committee"),
     PageCheck("members-import", "/members/import", "committee"),
-    # --- ledger / savings ---
+    # --- welfare ---
+    PageCheck("welfare-index", "/welfare/", "committee"),
+    PageCheck("welfare-index-auditor", "/welfare/", "auditor"),
+    PageCheck("welfare-benefit", first_of(WelfareBenefit, "/welfare/benefits/{id}"), "committee"),
+    PageCheck("welfare-benefit-new", "/welfare/benefits/new", "committee"),
+    PageCheck(
+        "welfare-benefit-revise",
+        first_of(WelfareBenefit, "/welfare/benefits/{id}/revise"),
+        "committee",
+    ),
+    PageCheck("welfare-claims", "/welfare/claims", "committee"),
+    PageCheck("welfare-claim-choose", "/welfare/claims/new", "committee"),
+    PageCheck(
+        "welfare-claim-new", first_of(WelfareBenefit, "/welfare/claims/new/{id}"), "committee"
+    ),
+    PageCheck("welfare-claim", first_of(WelfareClaim, "/welfare/claims/{id}"), "committee"),
+    PageCheck("welfare-claim-auditor", first_of(WelfareClaim, "/welfare/claims/{id}"), "auditor"),
+    PageCheck("welfare-donations", "/welfare/donations", "committee"),
+    PageCheck("welfare-reports", "/welfare/reports", "auditor"),
+    # --- ledger ---
+    PageCheck("ledger-index", "/ledger/", "committee"),
+    PageCheck("ledger-journal", "/ledger/journal", "committee"),
+    PageCheck("ledger-entry", first_of(JournalEntry, "/ledger/journal/{id}"), "committee"),
+    PageCheck("ledger-trial-balance", "/ledger/trial-balance", "committee"),
+    PageCheck("ledger-trial-balance-auditor", "/ledger/trial-balance", "auditor"),
+    PageCheck("ledger-balance-sheet", "/ledger/balance-sheet", "auditor"),
+    PageCheck("ledger-income", "/ledger/income", "auditor"),
+    PageCheck("ledger-cash-book", "/ledger/cash-book", "committee"),
+    PageCheck("ledger-receipts", "/ledger/receipts", "committee"),
+    PageCheck("ledger-receipt", first_of(Receipt, "/ledger/receipts/{id}"), "committee"),
+    PageCheck("ledger-periods", "/ledger/periods", "committee"),
+    PageCheck("ledger-fund", "/ledger/fund", "committee"),
+    PageCheck("ledger-fund-new", "/ledger/fund/new", "committee"),
+    PageCheck("ledger-fund-txn", first_of(FundTransaction, "/ledger/fund/{id}"), "auditor"),
+    PageCheck("ledger-settings", "/ledger/settings", "committee"),
+    # --- savings ---
+    PageCheck("savings-index", "/savings/", "committee"),
+    PageCheck("savings-passbook", member_page_under("/savings/members/{id}"), "committee"),
+    PageCheck("savings-passbook-auditor", member_page_under("/savings/members/{id}"), "auditor"),
+    PageCheck("savings-deposit", member_page_under("/savings/members/{id}/deposit"), "committee"),
+    PageCheck("savings-withdraw", member_page_under("/savings/members/{id}/withdraw"), "committee"),
+    PageCheck(
+        "savings-transaction",
+        first_of(SavingsTransaction, "/savings/transactions/{id}"),
+        "committee",
+    ),
     # --- loans ---
     # --- repair center ---
+    PageCheck("repair-board", "/repair/", "repair"),
+    PageCheck("repair-board-committee", "/repair/", "committee"),
+    PageCheck("repair-jobs", "/repair/jobs", "repair"),
+    PageCheck("repair-job-new", "/repair/jobs/new", "repair"),
+    PageCheck("repair-job", first_of(RepairJob, "/repair/jobs/{id}"), "repair"),
+    PageCheck("repair-devices", "/repair/devices", "repair"),
+    PageCheck("repair-device-new", "/repair/devices/new", "repair"),
+    PageCheck("repair-device", first_of(Device, "/repair/devices/{id}"), "repair"),
+    PageCheck("repair-loans", "/repair/loans", "repair"),
+    PageCheck("repair-follow-ups", "/repair/follow-ups", "repair"),
+    PageCheck("repair-costs", "/repair/costs", "auditor"),
+    PageCheck("repair-settings", "/repair/settings", "repair"),
+    PageCheck("repair-parts", "/repair/parts", "repair"),
+    PageCheck("repair-part", first_of(Part, "/repair/parts/{id}"), "repair"),
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.a11y import (
+    _FOCUSED_JS,
+    _PREPARE_FOCUS_JS,
     assert_error_summary_focused,
     audit_page,
     clipped_text,
@@ -100,14 +102,13 @@ def test_focus_hidden_under_a_sticky_header_is_reported(page):
         '<div style="height:1500px"></div>'
         f'<button style="{GOOD_BUTTON}" id="under">ก</button><div style="height:1500px"></div>',
     )
+    page.evaluate(_PREPARE_FOCUS_JS)
     # Scroll the button to the very top, under the header, then focus it without scrolling.
     page.evaluate(
         "() => { const b = document.getElementById('under');"
         " window.scrollTo(0, b.getBoundingClientRect().top + scrollY - 10); }"
     )
     page.evaluate("document.getElementById('under').focus({preventScroll: true})")
-    from tests.browser.a11y import _FOCUSED_JS
-
     info = page.evaluate(_FOCUSED_JS)
     assert any("covered by fixed" in p for p in info["problems"]), info
 

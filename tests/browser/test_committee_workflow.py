@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from playwright.sync_api import expect
 
@@ -59,3 +60,58 @@ def test_committee_adds_a_member_through_review_and_confirm(new_page):
     expect(row).to_have_count(1)
     row.get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("คำแสน ใจมั่น")
+
+
+def _baht(text: str) -> Decimal:
+    return Decimal(re.sub(r"[^0-9.\-]", "", text))
+
+
+def _active_member(live_server, index: int) -> tuple[int, str]:
+    from sqlalchemy import select
+
+    from fund.members.models import Member, MemberStatus
+
+    with live_server.session() as db:
+        member = db.scalars(
+            select(Member).where(Member.status == MemberStatus.ACTIVE).order_by(Member.id)
+        ).all()[index]
+        return member.id, member.member_no
+
+
+def test_committee_records_monthly_savings_and_gets_a_receipt(new_page, live_server):
+    member_id, member_no = _active_member(live_server, 1)
+    page = new_page("committee")
+    page.goto(f"/savings/members/{member_id}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(member_no)
+    balance_before = _baht(page.locator("dl dd").first.inner_text())
+
+    page.get_by_role("link", name="รับเงินสัจจะ").click()
+    page.get_by_role("group", name="ประเภท").get_by_label("เงินสัจจะรายเดือน").check()
+    page.get_by_label(re.compile("^จำนวนเงิน")).fill("ห้าร้อย")  # words are not an amount
+    page.get_by_role("button", name="บันทึกและออกใบเสร็จ").click()
+    assert_error_summary_focused(page)
+    expect(page.get_by_label(re.compile("^จำนวนเงิน"))).to_have_attribute("aria-invalid", "true")
+    audit_page(page, "savings-deposit-errors")
+
+    page.get_by_label(re.compile("^จำนวนเงิน")).fill("๕๐๐")  # Thai digits are fine
+    page.get_by_role("button", name="บันทึกและออกใบเสร็จ").click()
+    expect(page.get_by_role("status")).to_contain_text("บันทึกการรับเงินแล้ว")
+    expect(page.locator("main")).to_contain_text("ห้าร้อยบาทถ้วน")
+    audit_page(page, "savings-transaction-after-deposit")
+
+    page.locator("main dl").get_by_role("link").first.click()  # the receipt number
+    expect(page.get_by_role("heading", level=1)).to_contain_text("ใบเสร็จเลขที่")
+    expect(page.locator("main")).to_contain_text("500.00")
+    audit_page(page, "receipt-after-deposit")
+
+    page.goto(f"/savings/members/{member_id}")
+    assert _baht(page.locator("dl dd").first.inner_text()) == balance_before + 500
+
+
+def test_auditor_reads_the_passbook_but_has_no_way_to_record(new_page, live_server):
+    member_id, _no = _active_member(live_server, 1)
+    page = new_page("auditor")
+    page.goto(f"/savings/members/{member_id}")
+    expect(page.get_by_role("link", name="รับเงินสัจจะ")).to_have_count(0)
+    response = page.goto(f"/savings/members/{member_id}/deposit")
+    assert response.status == 403

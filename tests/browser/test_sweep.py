@@ -21,6 +21,8 @@ def test_page_passes_accessibility_checks(new_page, live_server, check: PageChec
             path = check.path(db)
     else:
         path = check.path
+    if path is None:
+        pytest.skip(f"{check.name}: the demo data has no record for this page")
     response = page.goto(path)
     assert response is not None and response.status == check.status, (
         f"{path} answered {response.status if response else None}, expected {check.status}"
