@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from fund.fundbook.models import FundTransaction
 from fund.ledger.models import JournalEntry, Receipt
+from fund.loans.models import Loan, LoanApplication
 from fund.members.models import Member, MemberStatus
 from fund.savings.models import SavingsTransaction
 from fund.welfare.models import WelfareBenefit, WelfareClaim
@@ -135,6 +136,21 @@ PAGES: list[PageCheck] = [
         "committee",
     ),
     # --- loans ---
+    PageCheck("loans-index", "/loans/", "committee"),
+    PageCheck("loans-index-auditor", "/loans/", "auditor"),
+    PageCheck("loans-products", "/loans/products", "committee"),
+    PageCheck("loans-applications", "/loans/applications", "committee"),
+    PageCheck("loans-application-new", "/loans/applications/new", "committee"),
+    PageCheck(
+        "loans-application", first_of(LoanApplication, "/loans/applications/{id}"), "committee"
+    ),
+    PageCheck("loans-loan", first_of(Loan, "/loans/{id}"), "committee"),
+    PageCheck("loans-loan-auditor", first_of(Loan, "/loans/{id}"), "auditor"),
+    PageCheck("loans-repay", first_of(Loan, "/loans/{id}/repay"), "committee"),
+    PageCheck("loans-reschedule", first_of(Loan, "/loans/{id}/reschedule"), "committee"),
+    PageCheck("loans-write-off", first_of(Loan, "/loans/{id}/write-off"), "committee"),
+    PageCheck("loans-arrears", "/loans/arrears", "auditor"),
+    PageCheck("loans-meeting", "/loans/meeting", "committee"),
     # --- repair center ---
     PageCheck("repair-board", "/repair/", "repair"),
     PageCheck("repair-board-committee", "/repair/", "committee"),
