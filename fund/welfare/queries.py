@@ -48,6 +48,15 @@ def get_claim(session: Session, claim_id: int) -> WelfareClaim | None:
     return session.get(WelfareClaim, claim_id)
 
 
+def claim_by_key(session: Session, idempotency_key: str) -> WelfareClaim | None:
+    """The claim a one-time form key already paid (a double submit), if any."""
+    if not idempotency_key:
+        return None
+    return session.scalar(
+        select(WelfareClaim).where(WelfareClaim.idempotency_key == idempotency_key)
+    )
+
+
 def find_member(session: Session, member_no: str) -> Member | None:
     text = member_no.strip().upper()
     if text.isdigit():

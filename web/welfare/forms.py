@@ -151,6 +151,8 @@ class ClaimForm(FlaskForm):
         render_kw={"rows": 3},
     )
     expected_amount = HiddenField()
+    #: fingerprint of what was reviewed: paying needs the review of exactly these inputs
+    review_key = HiddenField()
     once_key = OnceKeyField()
 
     @property

@@ -3,7 +3,20 @@ reversal, donations for welfare, and reports. The committee writes; the auditor 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+import hashlib
+import hmac
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -250,6 +263,26 @@ def _claim_form(db: Session, item: WelfareBenefit) -> ClaimForm:
     return form
 
 
+def _review_key(claim: ClaimInput, paid_on, pay_account: str, amount: int) -> str:
+    """What the committee reviewed, signed: paying requires the review of exactly these inputs,
+    so changing a field and pressing Enter cannot pay without a fresh review."""
+    parts = [
+        claim.member.member_no,
+        str(claim.benefit.id),
+        claim.event_date.isoformat(),
+        str(claim.units),
+        claim.claimant.value,
+        claim.representative_name.strip(),
+        claim.representative_relation.strip(),
+        "|".join(sorted(claim.evidence_seen)),
+        paid_on.isoformat() if paid_on else "",
+        pay_account,
+        str(amount),
+    ]
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()[:32]
+
+
 @bp.route("/claims/new/<int:benefit_id>", methods=["GET", "POST"])
 @roles(*WRITERS)
 def new_claim(benefit_id: int):
@@ -263,6 +296,9 @@ def new_claim(benefit_id: int):
         return render_template("welfare/claim_form.html", **context)
     if not form.validate_on_submit():
         return render_template("welfare/claim_form.html", **context), 422
+    done = request.form.get("action") == "pay" and queries.claim_by_key(db, form.once_key.data)
+    if done:  # the same form posted twice: show what the first post paid
+        return redirect(url_for("welfare.claim", claim_id=done.id))
     member = queries.find_member(db, form.member_no.data)
     if member is None:
         form.member_no.errors = [_("ไม่พบสมาชิกเลขที่นี้ (เช่น CS-0012)")]
@@ -279,12 +315,17 @@ def new_claim(benefit_id: int):
     )
     context["member"] = member
     try:
-        if request.form.get("action") != "pay":
-            version, assessment = assess_claim(db, claim, today=today())
+        version, assessment = assess_claim(db, claim, today=today())
+        key = _review_key(claim, form.paid_on.data, form.pay_account.data, assessment.amount_satang)
+        reviewed = hmac.compare_digest(form.review_key.data or "", key)
+        if request.form.get("action") != "pay" or not reviewed:
+            if request.form.get("action") == "pay":
+                form.form_errors.append(_("ข้อมูลเปลี่ยนไปหลังการตรวจสอบ กรุณาตรวจผลการคำนวณใหม่ก่อนจ่าย"))
             form.expected_amount.data = str(assessment.amount_satang)
+            form.review_key.data = key
             return render_template(
                 "welfare/claim_form.html", version=version, assessment=assessment, **context
-            )
+            ), (422 if request.form.get("action") == "pay" else 200)
         override = None
         if form.override_given:
             override = Override(
@@ -318,6 +359,9 @@ def new_claim(benefit_id: int):
             version, assessment = assess_claim(db, claim, today=today())
             context.update(version=version, assessment=assessment)
             form.expected_amount.data = str(assessment.amount_satang)
+            form.review_key.data = _review_key(
+                claim, form.paid_on.data, form.pay_account.data, assessment.amount_satang
+            )
         except DomainError:
             pass
         return render_template("welfare/claim_form.html", **context), 422

@@ -76,6 +76,21 @@ def claim_data(member_no="CS-0777", nights="3", **extra) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+_HIDDEN = re.compile(r'name="(expected_amount|review_key)"[^>]*value="([^"]*)"')
+
+
+def reviewed(web, url: str, data: dict) -> dict:
+    """Post the review step and return the hidden fields the pay step needs."""
+    page = web.submit(url, {**data, "action": "review"}).get_data(as_text=True)
+    return dict(_HIDDEN.findall(page))
+
+
+def review_and_pay(web, url: str, data: dict, **pay_extra):
+    """What the committee does: calculate, read the review, then confirm."""
+    hidden = reviewed(web, url, data)
+    return web.submit(url, {**data, **hidden, **pay_extra, "action": "pay"})
+
+
 def test_committee_adds_a_benefit_and_a_new_version(login_as, db):
     web = login_as("committee")
     form = {
@@ -141,7 +156,8 @@ def test_review_shows_amount_and_rule_then_paying_posts_once(
     assert "จ่ายได้สูงสุด 7 คืนต่อครั้ง" in page
     assert db.scalar(select(WelfareClaim.id)) is None  # reviewing pays nothing
 
-    data = {**claim_data(nights="9"), "action": "pay", "expected_amount": "140000"}
+    data = {**claim_data(nights="9"), **reviewed(web, url, claim_data(nights="9")), "action": "pay"}
+    assert data["expected_amount"] == "140000"
     paid = web.submit(url, data)
     assert paid.status_code == 302
     again = web.submit(url, data)  # the same form posted twice
@@ -164,32 +180,28 @@ def test_refused_claim_shows_reasons_and_needs_a_resolution(
     assert "จ่ายไม่ได้ตามกฎ" in page and "ยังไม่ได้ตรวจหลักฐาน: ใบรับรองแพทย์" in page
     assert "มติคณะกรรมการให้จ่ายเป็นกรณีพิเศษ" in page
 
-    refused = web.submit(url, {**claim_data(evidence_seen=None), "action": "pay"})
+    refused = review_and_pay(web, url, claim_data(evidence_seen=None))
     assert refused.status_code == 422
     assert "จ่ายไม่ได้: ยังไม่ได้ตรวจหลักฐาน" in refused.get_data(as_text=True)
     assert db.scalar(select(WelfareClaim.id)) is None
 
-    no_date = web.submit(
+    no_date = review_and_pay(
+        web,
         url,
-        {
-            **claim_data(evidence_seen=None),
-            "action": "pay",
-            "resolution_no": "11/2568",
-            "resolution_text": "ใบรับรองหาย",
-        },
+        claim_data(evidence_seen=None),
+        resolution_no="11/2568",
+        resolution_text="ใบรับรองหาย",
     )
     assert no_date.status_code == 422
     assert "กรุณากรอกวันที่ประชุม" in no_date.get_data(as_text=True)
 
-    ok = web.submit(
+    ok = review_and_pay(
+        web,
         url,
-        {
-            **claim_data(evidence_seen=None),
-            "action": "pay",
-            "resolution_no": "11/2568",
-            "resolution_text": "ใบรับรองแพทย์สูญหายในน้ำท่วม",
-            **be("resolution_date", dt.date(2025, 11, 18)),
-        },
+        claim_data(evidence_seen=None),
+        resolution_no="11/2568",
+        resolution_text="ใบรับรองแพทย์สูญหายในน้ำท่วม",
+        **be("resolution_date", dt.date(2025, 11, 18)),
     )
     assert ok.status_code == 302
     claim = db.scalar(select(WelfareClaim))
@@ -200,7 +212,7 @@ def test_refused_claim_shows_reasons_and_needs_a_resolution(
 
 def test_empty_fund_refusal_names_the_balance(login_as, db, member, hospital):
     web = login_as("committee")
-    response = web.submit(f"/welfare/claims/new/{hospital.id}", {**claim_data(), "action": "pay"})
+    response = review_and_pay(web, f"/welfare/claims/new/{hospital.id}", claim_data())
     assert response.status_code == 422
     assert "เงินกองทุนสวัสดิการไม่พอ: คงเหลือ ฿0.00" in response.get_data(as_text=True)
 
@@ -217,7 +229,7 @@ def test_unknown_member_is_a_field_error(login_as, hospital, funded):
 
 def test_reversal_through_the_claim_page(login_as, db, member, hospital, funded):
     web = login_as("committee")
-    paid = web.submit(f"/welfare/claims/new/{hospital.id}", {**claim_data(), "action": "pay"})
+    paid = review_and_pay(web, f"/welfare/claims/new/{hospital.id}", claim_data())
     claim_url = paid.headers["Location"]
     claim_id = int(re.search(r"/claims/(\d+)", claim_url).group(1))
     no_reason = web.submit(
@@ -265,7 +277,7 @@ def test_auditor_reads_every_screen_but_writes_nothing(
     login_as, db, member, hospital, funded, users, now
 ):
     committee = login_as("committee")
-    committee.submit(f"/welfare/claims/new/{hospital.id}", {**claim_data(), "action": "pay"})
+    review_and_pay(committee, f"/welfare/claims/new/{hospital.id}", claim_data())
     claim = db.scalar(select(WelfareClaim))
     auditor = login_as("auditor")
     for url in [
@@ -306,7 +318,7 @@ def test_auditor_reads_every_screen_but_writes_nothing(
 
 def test_reports_show_payouts_and_fund_sources(login_as, db, member, hospital, funded, users, now):
     web = login_as("committee")
-    web.submit(f"/welfare/claims/new/{hospital.id}", {**claim_data(), "action": "pay"})
+    review_and_pay(web, f"/welfare/claims/new/{hospital.id}", claim_data())
     create_benefit(db, code="DISASTER", rule=DISASTER_RULE, recorded_by=users["committee"], now=now)
     db.commit()
     page = web.get("/welfare/reports?fy=2569").get_data(as_text=True)
@@ -319,3 +331,34 @@ def test_reports_show_payouts_and_fund_sources(login_as, db, member, hospital, f
     english = login_as("auditor")
     english.submit("/lang/en", {"next": "/welfare/reports"}, page="/welfare/reports")
     assert "Welfare report" in english.get("/welfare/reports").get_data(as_text=True)
+
+
+def test_paying_without_reviewing_these_exact_inputs_only_shows_the_review(
+    login_as, db, member, hospital, funded, now
+):
+    other = Member(
+        member_no="CS-0778",
+        title="นาง",
+        first_name="บัวผัน",
+        last_name="ปินตา",
+        joined_on=dt.date(2023, 5, 1),
+        created_at=now,
+    )
+    db.add(other)
+    db.commit()
+    web = login_as("committee")
+    url = f"/welfare/claims/new/{hospital.id}"
+    hidden = reviewed(web, url, claim_data())
+    # the member number is changed after the review, and Enter pressed in the field
+    changed = web.submit(url, {**claim_data(member_no="CS-0778"), **hidden, "action": "pay"})
+    assert changed.status_code == 422
+    page = changed.get_data(as_text=True)
+    assert "ข้อมูลเปลี่ยนไปหลังการตรวจสอบ" in page and "CS-0778" in page
+    no_review = web.submit(url, {**claim_data(), "action": "pay"})
+    assert no_review.status_code == 422
+    assert db.scalar(select(WelfareClaim.id)) is None
+    # the review shown with the error is valid for exactly what it shows
+    fresh = dict(_HIDDEN.findall(page))
+    paid = web.submit(url, {**claim_data(member_no="CS-0778"), **fresh, "action": "pay"})
+    assert paid.status_code == 302
+    assert db.scalar(select(WelfareClaim)).member_id == other.id
