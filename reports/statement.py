@@ -40,6 +40,8 @@ LEFT_RIGHT_MARGIN = 20 * mm
 CONTENT_WIDTH = A4[0] - 2 * LEFT_RIGHT_MARGIN - 12
 #: start a section on a new page when less than this remains (no heading left alone)
 SECTION_MIN_SPACE = 55 * mm
+#: the same for a section that is only a heading and one line ("ไม่มีเงินกู้")
+SHORT_SECTION_SPACE = 22 * mm
 BASE_SIZE = 11
 LARGE_SIZE = 16
 
@@ -180,7 +182,9 @@ class _Builder:
             ]
         )
         table = data_table(rows, [date_w, desc_w, money_w, money_w, money_w], total_rows=1)
-        story: list[Flowable] = [CondPageBreak(SECTION_MIN_SPACE)]
+        story: list[Flowable] = [
+            CondPageBreak(SECTION_MIN_SPACE if s.rows else SHORT_SECTION_SPACE)
+        ]
         story.append(self.heading(f"1. {s.account_label}"))
         if not s.rows:
             story.append(self.p("ไม่มีรายการเคลื่อนไหวในงวดนี้", "body"))
@@ -266,7 +270,10 @@ class _Builder:
         return story
 
     def loans(self) -> list[Flowable]:
-        story: list[Flowable] = [CondPageBreak(SECTION_MIN_SPACE), self.heading("2. เงินกู้")]
+        story: list[Flowable] = [
+            CondPageBreak(SECTION_MIN_SPACE if self.data.loans else SHORT_SECTION_SPACE),
+            self.heading("2. เงินกู้"),
+        ]
         if not self.data.loans:
             return [*story, self.p("ไม่มีเงินกู้", "body")]
         for i, loan in enumerate(self.data.loans, start=1):
@@ -293,7 +300,9 @@ class _Builder:
         amounts = [baht(r.amount_satang) for r in rows_data] + [baht(self.data.welfare_satang)]
         money_w = self.col(amounts, "จำนวนเงิน", 24 * mm)
         table = data_table(rows, [date_w, CONTENT_WIDTH - date_w - money_w, money_w], total_rows=1)
-        story: list[Flowable] = [CondPageBreak(SECTION_MIN_SPACE)]
+        story: list[Flowable] = [
+            CondPageBreak(SECTION_MIN_SPACE if rows_data else SHORT_SECTION_SPACE)
+        ]
         story.append(self.heading("3. สวัสดิการที่ได้รับ"))
         if not rows_data:
             return [*story, self.p("ไม่ได้รับสวัสดิการในงวดนี้", "body")]
