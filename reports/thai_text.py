@@ -76,11 +76,39 @@ def _is_thai(ch: str) -> bool:
 # ---------------------------------------------------------------------------
 
 
+#: Local names and terms PyThaiNLP's dictionary splits (it reads "แจ้ซ้อน" as แจ้|ซ้อน), which
+#: would let a line break inside the fund's own name.
+LOCAL_WORDS = frozenset(
+    {
+        "แจ้ซ้อน",
+        "เมืองปาน",
+        "ซ่อมสร้าง",
+        "รถสามล้อโยก",
+        "ไม้เท้าขาว",
+        "เครื่องช่วยฟัง",
+        "โครงเหล็กช่วยเดิน",
+        "ไม้ค้ำยัน",
+        "ขาเทียม",
+        "แขนเทียม",
+    }
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _dictionary():
+    from pythainlp.corpus import thai_words
+    from pythainlp.util import Trie
+
+    return Trie(set(thai_words()) | LOCAL_WORDS)
+
+
 @functools.lru_cache(maxsize=4096)
 def _tokens(text: str) -> tuple[str, ...]:
     from pythainlp.tokenize import word_tokenize
 
-    return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True))
+    return tuple(
+        word_tokenize(text, custom_dict=_dictionary(), engine="newmm", keep_whitespace=True)
+    )
 
 
 def thai_tokens(text: str) -> list[str]:

@@ -368,3 +368,12 @@ def test_register_fonts_is_idempotent_and_bold_family_works():
     }
     assert any(n.endswith("Sarabun-Bold") for n in names), names
     assert "ปกติ ตัวหนาที่" in reader.pages[0].extract_text()
+
+
+def test_local_place_names_are_never_split_across_lines():
+    from reports.thai_text import thai_tokens
+
+    tokens = thai_tokens("ชมรมคนพิการตำบลแจ้ซ้อนอำเภอเมืองปานจังหวัดลำปาง ศูนย์ซ่อมสร้าง")
+    assert "แจ้ซ้อน" in tokens
+    assert "เมืองปาน" in tokens
+    assert "ซ่อมสร้าง" in tokens
