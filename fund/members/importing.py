@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from fund.audit.models import AuditEntry
@@ -32,7 +32,6 @@ from fund.members.models import Member, MemberStatus, Sex
 from fund.members.national_id import normalise_national_id
 from fund.members.sensitive import (
     DisabilityType,
-    MemberDisability,
     MemberDisabilityType,
     MemberNationalId,
 )
@@ -263,6 +262,43 @@ def csv_safe(value: Any) -> str:
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text
+
+
+LIST_COLUMNS = (
+    "member_no",
+    "title",
+    "first_name",
+    "last_name",
+    "phone",
+    "house_no",
+    "moo",
+    "village",
+    "tambon",
+    "amphoe",
+    "province",
+    "postcode",
+    "status",
+    "joined_on",
+)
+
+
+def members_csv(session: Session) -> bytes:
+    """The member list (no sensitive data) as CSV for a spreadsheet, formula-safe, UTF-8 BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(LIST_COLUMNS)
+    for member in session.scalars(select(Member).order_by(Member.member_no)):
+        writer.writerow(
+            csv_safe(
+                value.value
+                if hasattr(value := getattr(member, column), "value")
+                else value.isoformat()
+                if isinstance(value, dt.date)
+                else value
+            )
+            for column in LIST_COLUMNS
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 # --- checking rows ------------------------------------------------------------------------
@@ -533,7 +569,7 @@ def _owners_of_ids(session: Session, national_ids: list[str]) -> dict[str, str]:
             .join(Member, Member.id == MemberNationalId.member_id)
             .where(MemberNationalId.national_id.in_(chunk))
         )
-        owners.update(dict(rows.tuples()))
+        owners.update({national_id: member_no for national_id, member_no in rows})
     return owners
 
 
@@ -634,54 +670,70 @@ def apply_import(session: Session, *, plan: ImportPlan, by: User, now: dt.dateti
     _require_committee(by)
     if not plan.ok:
         raise ImportRefused(plan)
-    members = [
-        Member(
-            member_no=row.member_no,
-            status=MemberStatus.ACTIVE,
-            created_at=now,
-            **{f.name: getattr(row.details, f.name) for f in fields(MemberDetails)},
+    # Core-style bulk inserts: thousands of rows without building an ORM object for each.
+    ids: dict[str, int] = {}
+    for chunk_start in range(0, len(plan.new), 1000):
+        chunk = plan.new[chunk_start : chunk_start + 1000]
+        inserted = session.execute(
+            insert(Member).returning(Member.id, Member.member_no, sort_by_parameter_order=True),
+            [
+                {
+                    "member_no": row.member_no,
+                    "status": MemberStatus.ACTIVE,
+                    "status_reason": "",
+                    "created_at": now,
+                    **{f.name: getattr(row.details, f.name) for f in fields(MemberDetails)},
+                }
+                for row in chunk
+            ],
         )
-        for row in plan.new
-    ]
-    session.add_all(members)
-    session.flush()
-    for member, row in zip(members, plan.new, strict=True):
-        session.add(
-            MemberNationalId(
-                member_id=member.id,
-                national_id=row.national_id,
-                last4=row.national_id[-4:],
-                recorded_at=now,
-            )
+        ids.update({member_no: member_id for member_id, member_no in inserted})
+    members = [(ids[row.member_no], row) for row in plan.new]
+    if members:
+        session.execute(
+            insert(MemberNationalId),
+            [
+                {
+                    "member_id": member_id,
+                    "national_id": row.national_id,
+                    "last4": row.national_id[-4:],
+                    "recorded_at": now,
+                }
+                for member_id, row in members
+            ],
         )
-        session.add(MemberDisability(member_id=member.id, card_expires_on=None, updated_at=now))
-        session.add_all(
-            MemberDisabilityType(member_id=member.id, type_code=code)
+        types = [
+            {"member_id": member_id, "type_code": code}
+            for member_id, row in members
             for code in sorted(row.disability_types)
+        ]
+        if types:
+            session.execute(insert(MemberDisabilityType), types)
+        channel = session.info.get("channel", "web")
+        session.execute(
+            insert(AuditEntry),
+            [
+                {
+                    "at": now,
+                    "actor_id": by.id,
+                    "action": "member.import",
+                    "entity": "member",
+                    "entity_id": member_id,
+                    "details": {
+                        "member_no": row.member_no,
+                        "fields": sorted(
+                            f.name
+                            for f in fields(MemberDetails)
+                            if getattr(row.details, f.name) not in ("", None, False)
+                        ),
+                        "sensitive": ["national_id", "disability"],
+                        "as_of": plan.as_of.isoformat(),
+                    },
+                    "channel": channel,
+                }
+                for member_id, row in members
+            ],
         )
-    session.flush()
-    channel = session.info.get("channel", "web")
-    session.add_all(
-        AuditEntry(
-            at=now,
-            actor_id=by.id,
-            action="member.import",
-            entity="member",
-            entity_id=member.id,
-            details={
-                "member_no": member.member_no,
-                "fields": sorted(
-                    f.name
-                    for f in fields(MemberDetails)
-                    if getattr(row.details, f.name) not in ("", None, False)
-                ),
-                "sensitive": ["national_id", "disability"],
-                "as_of": plan.as_of.isoformat(),
-            },
-            channel=channel,
-        )
-        for member, row in zip(members, plan.new, strict=True)
-    )
     highest = max(
         (int(m[1]) for m in (_CS_NUMBER.fullmatch(r.member_no) for r in plan.new) if m),
         default=0,
@@ -693,10 +745,10 @@ def apply_import(session: Session, *, plan: ImportPlan, by: User, now: dt.dateti
         LineSpec(
             AccountCode.MEMBER_SAVINGS,
             -row.savings_satang,
-            member_id=member.id,
-            memo=f"ยอดยกมา {member.member_no}",
+            member_id=member_id,
+            memo=f"ยอดยกมา {row.member_no}",
         )
-        for member, row in zip(members, plan.new, strict=True)
+        for member_id, row in members
         if row.savings_satang > 0
     ]
     if lines:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from fund.errors import DomainError, NotFound
 from fund.members.holdings import money_held
-from fund.members.importing import apply_import, plan_import, template_csv
+from fund.members.importing import apply_import, members_csv, plan_import, template_csv
 from fund.members.models import Member, MemberStatus
 from fund.members.policy import SensitiveField, can_view_sensitive
 from fund.members.queries import (
@@ -163,6 +163,20 @@ def index():
         page_no = 1
     page = list_members(get_db(), search=request.args.get("q", ""), page=page_no)
     return render_template("members/index.html", page=page)
+
+
+@bp.get("/members.csv")
+@roles(*FUND_READERS)
+def export_list():
+    """The member list for a spreadsheet (names and addresses; no sensitive data)."""
+    return Response(
+        members_csv(get_db()),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": 'attachment; filename="members.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.get("/<int:member_id>")

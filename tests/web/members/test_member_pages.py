@@ -274,3 +274,49 @@ def test_export_downloads_everything_and_is_logged(db, login_as, member):
 
 def test_unknown_member_is_404(login_as):
     assert login_as("committee").get("/members/999999").status_code == 404
+
+
+def test_member_page_and_form_in_english(login_as, member):
+    client = login_as("committee")
+    client.submit("/lang/en", {"next": f"/members/{member.id}"}, page="/members/")
+    html = client.get(f"/members/{member.id}").get_data(as_text=True)
+    assert "Member details" in html and "Visual disability" in html
+    html = client.get("/members/new").get_data(as_text=True)
+    assert "Register a new member" in html and "Disability card expires" in html
+
+
+def test_anonymise_from_the_member_page(db, login_as, member, users, now):
+    import datetime as dt
+
+    from fund.members.services import change_status
+
+    client = login_as("committee")
+    page = client.get(f"/members/{member.id}/anonymise").get_data(as_text=True)
+    assert "ยืนยันลบข้อมูลส่วนบุคคล" not in page  # still active: no button
+    change_status(
+        db,
+        member=member,
+        status=MemberStatus.LEFT,
+        on=dt.date(2025, 11, 1),
+        reason="ลาออก",
+        by=users["committee"],
+        now=now,
+    )
+    db.commit()
+    url = f"/members/{member.id}/anonymise"
+    assert "ยืนยันลบข้อมูลส่วนบุคคล" in client.get(url).get_data(as_text=True)
+    assert client.submit(url, {}).status_code == 302
+    html = client.get(f"/members/{member.id}").get_data(as_text=True)
+    assert "สมาชิกนิรนาม" in html and "บัวผัน" not in html and "5635" not in html
+    assert login_as("repair").post(url).status_code == 403
+
+
+def test_member_list_csv_escapes_formulas_and_has_no_sensitive_data(db, login_as, member):
+    member.first_name = "=HYPERLINK(1)"
+    db.commit()
+    response = login_as("auditor").get("/members/members.csv")
+    assert response.status_code == 200
+    text = response.get_data().decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in text and member.member_no in text
+    assert "3100600445635" not in text and "5635" not in text
+    assert login_as("repair").get("/members/members.csv").status_code == 403
