@@ -141,6 +141,23 @@ def run_demo(ctx: DemoContext) -> None:
                     recorded_by=treasurer,
                     now=_at(day),
                 )
+        day = month.replace(day=min(meeting.day + 1, 28))
+        if day <= end:
+            payee, purpose, low, high = rng.choice(EXPENSES)
+            amount = rng.randrange(low, high) * 100
+            cash = account_balance(session, AccountCode.CASH, as_of=day)
+            record_fund_transaction(
+                session,
+                kind=FundTxnKind.EXPENSE,
+                txn_date=day,
+                counterparty=payee,
+                description=purpose,
+                amount_satang=amount,
+                money_account="1010" if cash >= amount else "1020",
+                reference=f"บิล {rng.randrange(100, 999)}",
+                recorded_by=treasurer,
+                now=_at(day),
+            )
         if rng.random() < 0.25:
             day = month.replace(day=rng.randrange(10, 28))
             if day <= end:
@@ -156,23 +173,6 @@ def run_demo(ctx: DemoContext) -> None:
                     recorded_by=treasurer,
                     now=_at(day),
                 )
-        day = month.replace(day=min(meeting.day + 1, 28))
-        if day <= end:
-            payee, purpose, low, high = rng.choice(EXPENSES)
-            amount = rng.randrange(low, high) * 100
-            cash = account_balance(session, AccountCode.CASH)
-            record_fund_transaction(
-                session,
-                kind=FundTxnKind.EXPENSE,
-                txn_date=day,
-                counterparty=payee,
-                description=purpose,
-                amount_satang=amount,
-                money_account="1010" if cash >= amount else "1020",
-                reference=f"บิล {rng.randrange(100, 999)}",
-                recorded_by=treasurer,
-                now=_at(day),
-            )
     session.flush()
     ctx.progress(f"เงินสัจจะ: ฝาก {deposits} ครั้ง ถอน {withdrawals} ครั้ง (savings)")
     ctx.notes.append(f"บัญชีกองทุน: ฝากสัจจะ {deposits} รายการ, ถอน {withdrawals} รายการ")

@@ -196,6 +196,8 @@ DEFAULT_SETTINGS: dict[str, str] = {
     "savings.min_balance_with_loan_satang": "0",
     # first month of the fiscal year (Thai government: October)
     "fiscal_year.start_month": "10",
+    # the smallest share of a year's surplus that must go to the reserve (basis points)
+    "yearend.min_reserve_bp": "1000",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -88,3 +88,22 @@ class MinimumBalanceForm(FlaskForm):
         allow_zero=True,
         validators=[InputRequired(_l("กรุณากรอกจำนวนเงิน"))],
     )
+
+
+class YearEndForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    fiscal_year = SelectField(_l("ปีงบประมาณ"), choices=[])
+    reserve = StringField(_l("ทุนสำรอง (ร้อยละของส่วนเกิน)"), default="10")
+    dividend = StringField(_l("เงินปันผลตามเงินสัจจะ (ร้อยละ)"), default="40")
+    refund = StringField(_l("เงินเฉลี่ยคืนตามดอกเบี้ยที่จ่าย (ร้อยละ)"), default="20")
+    welfare = StringField(_l("กองทุนสวัสดิการ (ร้อยละ)"), default="10")
+
+
+class YearEndPostForm(FlaskForm):
+    fiscal_year = HiddenField()
+    reserve = HiddenField()
+    dividend = HiddenField()
+    refund = HiddenField()
+    welfare = HiddenField()

@@ -37,6 +37,7 @@ from fund.ledger.services import (
 from fund.savings.services import MIN_BALANCE_SETTING
 from fund.thaidate import fiscal_year, fiscal_year_bounds, month_name
 from fund.users.models import Role, User
+from fund.yearend.services import already_allocated, parse_percent, plan_year_end, post_year_end
 from web.access import FUND_READERS, roles
 from web.clock import now, today
 from web.database import get_db
@@ -50,6 +51,8 @@ from web.ledger.forms import (
     RangeForm,
     ReverseForm,
     VoidReceiptForm,
+    YearEndForm,
+    YearEndPostForm,
 )
 from web.navigation import register_nav
 
@@ -445,3 +448,74 @@ def settings():
         return redirect(url_for("ledger.settings"))
     status = 422 if request.method == "POST" else 200
     return render_template("ledger/settings.html", form=form), status
+
+
+# --------------------------------------------------------------------------- year-end
+
+_SHARE_FIELDS = ("reserve", "dividend", "refund", "welfare")
+
+
+def _fiscal_year_choices() -> list[SelectChoice]:
+    current = fiscal_year(today(), fiscal_start_month(get_db()))
+    return [SelectChoice(str(fy), str(fy)) for fy in range(current - 1, current - 6, -1)]
+
+
+def _read_shares(form) -> tuple[int, dict[str, int]]:
+    """The fiscal year and the four shares in basis points; field errors go on the form."""
+    shares = {}
+    for name in _SHARE_FIELDS:
+        shares[f"{name}_bp"] = parse_percent(getattr(form, name).data or "", field=name)
+    return int(form.fiscal_year.data), shares
+
+
+@bp.get("/year-end")
+@roles(*FUND_READERS)
+def year_end():
+    db = get_db()
+    form = YearEndForm(request.args)
+    form.fiscal_year.choices = _fiscal_year_choices()
+    plan = allocated = None
+    post_form = YearEndPostForm()
+    if request.args and form.validate():
+        try:
+            fy, shares = _read_shares(form)
+            allocated = already_allocated(db, fy)
+            plan = plan_year_end(db, fiscal_year=fy, **shares)
+        except DomainError as err:
+            attach_error(form, err)
+            plan = None
+        else:
+            for name in ("fiscal_year", *_SHARE_FIELDS):
+                getattr(post_form, name).data = getattr(form, name).data
+    return render_template(
+        "ledger/year_end.html", form=form, plan=plan, post_form=post_form, allocated=allocated
+    ), (422 if form.errors or form.form_errors else 200)
+
+
+@bp.post("/year-end")
+@roles(Role.COMMITTEE)
+def year_end_post():
+    db = get_db()
+    post_form = YearEndPostForm()
+    if not post_form.validate_on_submit():
+        abort(400)
+    try:
+        fy, shares = _read_shares(post_form)
+        earlier = already_allocated(db, fy)
+        if earlier is not None:
+            # A second click on the same confirmation: show what was posted.
+            return redirect(url_for("ledger.entry", entry_id=earlier.id))
+        entry = post_year_end(db, fiscal_year=fy, **shares, posted_by=g.user, now=now())
+    except (DomainError, ValueError) as err:
+        db.rollback()
+        message = err.message(g.locale) if isinstance(err, DomainError) else str(err)
+        flash(message, "error")
+        return redirect(
+            url_for(
+                "ledger.year_end",
+                **{n: post_form[n].data for n in post_form.data if n != "csrf_token"},
+            )
+        )
+    db.commit()
+    flash(_("จัดสรรส่วนเกินประจำปีแล้ว"), "success")
+    return redirect(url_for("ledger.entry", entry_id=entry.id))
