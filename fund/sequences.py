@@ -7,6 +7,8 @@ number back and two concurrent writers are serialised by the row (or SQLite's wr
 from __future__ import annotations
 
 from sqlalchemy import String, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from fund.db import Base
@@ -23,17 +25,28 @@ class Counter(Base):
 
 def next_value(session: Session, name: str) -> int:
     """Take the next number of counter ``name`` (starting at 1)."""
-    updated = session.execute(
+    taken = _increment(session, name)
+    if taken is not None:
+        return taken
+    # First use: create the row without failing when a concurrent first use created it already.
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(Counter)
+        .values(name=name, last_value=0)
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    taken = _increment(session, name)
+    assert taken is not None  # the row exists now, created by us or by the concurrent writer
+    return taken
+
+
+def _increment(session: Session, name: str) -> int | None:
+    return session.execute(
         update(Counter)
         .where(Counter.name == name)
         .values(last_value=Counter.last_value + 1)
         .returning(Counter.last_value)
     ).scalar_one_or_none()
-    if updated is not None:
-        return updated
-    session.add(Counter(name=name, last_value=1))
-    session.flush()
-    return 1
 
 
 def peek_value(session: Session, name: str) -> int:
