@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean soak
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,3 +34,20 @@ test: lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+## Load test (loopback only, bounded): 20 clients post deposits and repayments over HTTP for
+## 60 s against `chaeson serve`; fails on any 5xx, a lost or doubled posting, or `chaeson check`.
+## CHAESON_SOAK_DATABASE_URL=postgresql+psycopg://… runs it on PostgreSQL.
+soak: $(STAMP)
+	$(BIN)/python -m web.ops.soak --clients 20 --seconds 60
+
+## Benchmarks (not part of `make test`): scale data, page p50/p95, statements, postings/s.
+## SQLite at 5,000 members × 10 years; results in bench/results/ (JSON + SUMMARY.md).
+BENCH_SQLITE ?= $(CURDIR)/bench/bench-5000x10.db
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --database-url sqlite:///$(BENCH_SQLITE) --members 5000 --years 10
+
+## PostgreSQL at 50,000 members × 10 years, in a database of its own (created if missing) on
+## CHAESON_BENCH_PG_URL's server, or on CHAESON_TEST_POSTGRES_URL's as `chaeson_bench`.
+bench-pg: $(STAMP)
+	$(BIN)/python bench/pg.py --members 50000 --years 10

@@ -15,7 +15,8 @@ from web.db import Sessions, make_engine
 from web.extensions import babel, csrf
 from web.filters import register_filters
 from web.i18n import compile_catalogs, select_locale, set_request_locale, translation_dirs
-from web.security import add_security_headers
+from web.ops.errors import register_database_fault_handlers
+from web.security import add_security_headers, install_log_redaction
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -25,6 +26,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config.update(overrides)
     # Debug must never be on in production, whatever the environment says.
     app.debug = False
+    install_log_redaction()
 
     compile_catalogs()
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in translation_dirs())
@@ -46,6 +48,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.after_request(add_security_headers)
     register_filters(app)
     _register_error_handlers(app)
+    register_database_fault_handlers(app)
     _register_blueprints(app)
 
     app.jinja_env.add_extension("jinja2.ext.do")

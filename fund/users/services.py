@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
+from dataclasses import dataclass
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,6 +23,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
 MAX_FAILURES_PER_USERNAME = 5
 MAX_FAILURES_PER_ADDRESS = 20
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
@@ -38,17 +42,61 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password_rules(password: str) -> None:
+_COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of the 10,000 most common passwords (lower-case)."""
+    lines = _COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def _is_common(password: str) -> bool:
+    lowered = password.lower()
+    common = common_passwords()
+    if lowered in common:
+        return True
+    # "password2568!" is "password" with a year and a symbol: no harder to guess.
+    stem = lowered.rstrip("0123456789!@#$%^&*()-_=+.?,;: ")
+    if len(stem) >= 4 and stem in common:
+        return True
+    # "dragondragon" and "1234512345": a common word repeated.
+    for size in range(1, len(lowered) // 2 + 1):
+        if len(lowered) % size == 0 and lowered[:size] * (len(lowered) // size) == lowered:
+            return lowered[:size] in common or size < 4
+    return False
+
+
+def check_password_rules(password: str, *, username: str | None = None) -> None:
+    """At least 10 characters, not a common or easily guessed password, not the username."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
             f"รหัสผ่านต้องยาวอย่างน้อย {MIN_PASSWORD_LENGTH} ตัวอักษร",
             f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.",
             field="password",
         )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"รหัสผ่านต้องยาวไม่เกิน {MAX_PASSWORD_LENGTH} ตัวอักษร",
+            f"The password must be at most {MAX_PASSWORD_LENGTH} characters long.",
+            field="password",
+        )
     if len(set(password)) < 4:
         raise InvalidInput(
             "รหัสผ่านเดาง่ายเกินไป กรุณาใช้ตัวอักษรที่หลากหลายกว่านี้",
             "The password is too easy to guess; use more varied characters.",
+            field="password",
+        )
+    lowered = password.lower()
+    if _is_common(password) or (
+        username and len(username) >= 3 and username.strip().lower() in lowered
+    ):
+        raise InvalidInput(
+            "รหัสผ่านนี้อยู่ในรายการรหัสผ่านที่ใช้กันมากหรือเดาได้ง่าย (เช่น มีชื่อผู้ใช้อยู่ด้วย) "
+            "กรุณาตั้งใหม่ เช่น ใช้หลายคำต่อกันที่คนอื่นเดาไม่ได้",
+            "This password is common or easy to guess (for example it contains the username); "
+            "choose another, such as several unrelated words together.",
             field="password",
         )
 
@@ -77,7 +125,7 @@ def create_user(
             f"A user named {username} already exists.",
             field="username",
         )
-    check_password_rules(password)
+    check_password_rules(password, username=username)
     user = User(
         username=username,
         display_name=display_name or username,
@@ -162,8 +210,31 @@ def start_session(session: Session, *, user: User, now: dt.datetime) -> str:
     return token
 
 
-def resume_session(session: Session, *, token: str, now: dt.datetime) -> User | None:
-    """The user of a live session, touching its idle clock; None when revoked or expired."""
+@dataclass(frozen=True)
+class LiveSession:
+    """A session that is still valid, and when it will end if nothing more happens."""
+
+    user: User
+    #: when the idle timeout ends it (a conservative estimate: touches are once a minute)
+    idle_ends_at: dt.datetime
+    #: when the absolute timeout ends it, whatever the user does
+    absolute_ends_at: dt.datetime
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return min(self.idle_ends_at, self.absolute_ends_at)
+
+    @property
+    def limit(self) -> str:
+        """Which timeout comes first: "idle" (can be extended) or "absolute" (log in again)."""
+        return "idle" if self.idle_ends_at < self.absolute_ends_at else "absolute"
+
+
+def live_session(
+    session: Session, *, token: str, now: dt.datetime, touch: bool = True
+) -> LiveSession | None:
+    """The live session of ``token`` (touching its idle clock unless ``touch`` is False);
+    None when revoked, expired, or the user was disabled or changed password."""
     row = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
     if row is None or row.revoked_at is not None:
         return None
@@ -174,9 +245,31 @@ def resume_session(session: Session, *, token: str, now: dt.datetime) -> User | 
         row.revoked_at = now
         return None
     # Touch at most once a minute so reading pages does not write on every request.
-    if now - row.last_seen_at > dt.timedelta(minutes=1):
+    if touch and now - row.last_seen_at > dt.timedelta(minutes=1):
         row.last_seen_at = now
-    return user
+    return LiveSession(
+        user=user,
+        idle_ends_at=row.last_seen_at + IDLE_TIMEOUT,
+        absolute_ends_at=row.created_at + ABSOLUTE_TIMEOUT,
+    )
+
+
+def resume_session(session: Session, *, token: str, now: dt.datetime) -> User | None:
+    """The user of a live session, touching its idle clock; None when revoked or expired."""
+    live = live_session(session, token=token, now=now)
+    return live.user if live else None
+
+
+def extend_session(session: Session, *, token: str, now: dt.datetime) -> LiveSession | None:
+    """Restart the idle clock now (the "stay signed in" button); the absolute limit stays."""
+    live = live_session(session, token=token, now=now, touch=False)
+    if live is None:
+        return None
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    row.last_seen_at = now
+    return LiveSession(
+        user=live.user, idle_ends_at=now + IDLE_TIMEOUT, absolute_ends_at=live.absolute_ends_at
+    )
 
 
 def end_session(session: Session, *, token: str, now: dt.datetime) -> None:
@@ -189,7 +282,7 @@ def change_password(
     session: Session, *, user: User, new_password: str, now: dt.datetime, changed_by: User
 ) -> None:
     """Set a new password and end every session the user has open."""
-    check_password_rules(new_password)
+    check_password_rules(new_password, username=user.username)
     user.password_hash = hash_password(new_password)
     user.session_generation += 1
     record_audit(

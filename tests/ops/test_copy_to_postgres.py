@@ -38,7 +38,7 @@ def demo_sqlite(database_factory) -> str:
     engine = make_engine(url, poolclass=NullPool)
     try:
         with Session(engine) as s:
-            load_demo(s, members=8, years=1, password="demo-password-1", seed=7, now=NOW)
+            load_demo(s, members=24, years=1, password="demo-password-1", seed=2568, now=NOW)
             s.commit()
     finally:
         engine.dispose()
@@ -53,7 +53,7 @@ def test_copy_reproduces_every_table_and_total_and_the_books_check_clean(
     source_facts = _facts(demo_sqlite)
     target_facts = _facts(target)
     assert source_facts.differences(target_facts) == []
-    assert source_facts.counts["members"] == 8
+    assert source_facts.counts["members"] == 24
     assert report.checks and report.checks_ok, [c for c in report.checks if not c.ok]
     # Ids continue after the copied ones: a new user gets a fresh id, not a clash.
     engine = make_engine(target, poolclass=NullPool)

@@ -2,7 +2,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from fund.audit.services import record_audit
@@ -12,6 +23,7 @@ from fund.users.services import (
     authenticate,
     change_password,
     end_session,
+    extend_session,
     is_throttled,
     start_session,
 )
@@ -128,3 +140,46 @@ def password():
                 return redirect(url_for("home.index"))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/password.html", form=form), status
+
+
+# -- the session timeout warning (WCAG 2.2.1: warn, and let the user extend with one action) ------
+
+WARN_BEFORE_SECONDS = 5 * 60
+
+
+def _seconds_left(live) -> dict:
+    current = now()
+    return {
+        "seconds_left": max(0, int((live.ends_at - current).total_seconds())),
+        "idle_seconds_left": max(0, int((live.idle_ends_at - current).total_seconds())),
+        "absolute_seconds_left": max(0, int((live.absolute_ends_at - current).total_seconds())),
+        "limit": live.limit,
+        "warn_before_seconds": WARN_BEFORE_SECONDS,
+    }
+
+
+@bp.app_context_processor
+def _session_timeout_context() -> dict:
+    live = g.get("live_session")
+    return {"session_timeout": _seconds_left(live) if live is not None else None}
+
+
+@bp.get("/account/session")
+@roles(*EVERYONE)
+def session_status():
+    """How long the session has left; reading this does not count as activity."""
+    return jsonify(_seconds_left(g.live_session))
+
+
+@bp.post("/account/session/extend")
+@roles(*EVERYONE)
+def extend():
+    db = get_db()
+    live = extend_session(db, token=session.get("token", ""), now=now())
+    db.commit()
+    if live is None:  # pragma: no cover - load_user already refused a dead session
+        abort(401)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(_seconds_left(live))
+    flash(_("ต่อเวลาใช้งานแล้ว"), "success")
+    return redirect(_safe_next(request.form.get("next")))
