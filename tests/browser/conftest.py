@@ -43,7 +43,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DEMO_MEMBERS = 12
+DEMO_MEMBERS = 20  # the ledger demo needs about this many to afford its expenses
 #: Extra users some tests change or lock, so the shared demo logins stay usable.
 EXTRA_USERS = [
     ("pwchange", "ทดลอง เปลี่ยนรหัส", Role.COMMITTEE),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from fund.fundbook.models import FundTransaction
 from fund.ledger.models import JournalEntry, Receipt
-from fund.loans.models import Loan, LoanApplication
+from fund.loans.models import Loan, LoanApplication, Repayment
 from fund.members.models import Member, MemberStatus
 from fund.savings.models import SavingsTransaction
 from fund.welfare.models import WelfareBenefit, WelfareClaim
@@ -61,6 +61,13 @@ def first_of(model, template: str) -> Callable[[Session], str | None]:
         return None if found is None else template.format(id=found)
 
     return path
+
+
+def first_repayment_reverse(db: Session) -> str | None:
+    found = db.execute(
+        select(Repayment.loan_id, Repayment.id).order_by(Repayment.id).limit(1)
+    ).first()
+    return None if found is None else f"/loans/{found[0]}/repayments/{found[1]}/reverse"
 
 
 PAGES: list[PageCheck] = [
@@ -151,6 +158,12 @@ PAGES: list[PageCheck] = [
     PageCheck("loans-write-off", first_of(Loan, "/loans/{id}/write-off"), "committee"),
     PageCheck("loans-arrears", "/loans/arrears", "auditor"),
     PageCheck("loans-meeting", "/loans/meeting", "committee"),
+    PageCheck(
+        "loans-application-checker",
+        first_of(LoanApplication, "/loans/applications/{id}"),
+        "committee2",
+    ),
+    PageCheck("loans-reverse", first_repayment_reverse, "committee"),
     # --- repair center ---
     PageCheck("repair-board", "/repair/", "repair"),
     PageCheck("repair-board-committee", "/repair/", "committee"),

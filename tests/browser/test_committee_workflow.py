@@ -28,6 +28,10 @@ def test_committee_adds_a_member_through_review_and_confirm(new_page):
     summary = page.locator("[data-error-summary]")
     expect(summary).to_contain_text("กรุณากรอกนามสกุล")
     expect(page.get_by_label("ชื่อ (จำเป็น)", exact=True)).to_have_value("คำแสน")  # kept, not retyped
+    # The summary's link puts the cursor in the field with its label in view above it.
+    summary.get_by_role("link", name=re.compile("^นามสกุล")).click()
+    expect(page.locator("#last_name")).to_be_focused()
+    expect(page.locator("label[for=last_name]")).to_be_in_viewport()
     audit_page(page, "member-new-errors")
 
     page.get_by_label("นามสกุล (จำเป็น)", exact=True).fill("ใจมั่น")
@@ -93,6 +97,9 @@ def test_committee_records_monthly_savings_and_gets_a_receipt(new_page, live_ser
     expect(page.get_by_label(re.compile("^จำนวนเงิน"))).to_have_attribute("aria-invalid", "true")
     audit_page(page, "savings-deposit-errors")
 
+    # A month no one has paid yet (the demo and the meeting day fill the recent ones).
+    months = page.locator("#for_month option")
+    page.locator("#for_month").select_option(months.nth(months.count() - 3).get_attribute("value"))
     page.get_by_label(re.compile("^จำนวนเงิน")).fill("๕๐๐")  # Thai digits are fine
     page.get_by_role("button", name="บันทึกและออกใบเสร็จ").click()
     expect(page.get_by_role("status")).to_contain_text("บันทึกการรับเงินแล้ว")
