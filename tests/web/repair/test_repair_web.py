@@ -225,3 +225,12 @@ def test_the_board_moves_a_job_with_one_button(login_as, shop, db, clock):
     db.refresh(job)
     assert job.state is JobState.IN_PROGRESS
     assert "ไม่ได้" in web.get("/repair/").get_data(as_text=True)
+
+
+def test_the_screens_speak_english_when_asked(login_as, shop):
+    web = login_as("repair")
+    with web.client.session_transaction() as session:
+        session["lang"] = "en"
+    html = web.get("/repair/").get_data(as_text=True)
+    assert "Repair job board" in html and "Take in a new repair" in html
+    assert "กระดานงานซ่อม" not in html
