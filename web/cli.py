@@ -137,12 +137,31 @@ def create_user_command(username: str, role: str, display_name: str) -> None:
 @click.option("--password", default=None, help="demo users' password")
 @click.option("--seed", default=2568, show_default=True, type=int)
 @click.option("--if-empty", is_flag=True, help="do nothing (and succeed) when data exists")
+@click.option(
+    "--bulk/--services",
+    default=None,
+    help="write savings history as bulk rows (automatic from 20,000 member-years; see web/perf)",
+)
 @with_appcontext
-def demo(n_members: int, years: int, password: str | None, seed: int, if_empty: bool) -> None:
+def demo(
+    n_members: int,
+    years: int,
+    password: str | None,
+    seed: int,
+    if_empty: bool,
+    bulk: bool | None,
+) -> None:
     """Load realistic Thai demo data into an empty database."""
     from web.demo import DemoRefused, load_demo
 
     password = password or os.environ.get("CHAESON_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+    if bulk is None:
+        bulk = n_members * years >= 20_000
+    if bulk:
+        from web.perf.cli import bulk_demo
+
+        bulk_demo(n_members, years, password, seed, if_empty)
+        return
     db_session = cli_session()
     try:
         summary = load_demo(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fund.loans.models import Loan, LoanNote, LoanStatus
-from fund.loans.state import loan_position
+from fund.loans.state import loan_positions
 from fund.members.models import Member
 
 BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -96,13 +96,13 @@ def _last_notes(session: Session, loan_ids: list[int]) -> dict[int, LoanNote]:
 
 def arrears_rows(session: Session, *, as_of: dt.date) -> list[ArrearsRow]:
     """Every active loan's arrears position on ``as_of`` (current loans included, 0 days)."""
-    loans = list(
-        session.scalars(select(Loan).where(Loan.status == LoanStatus.ACTIVE).order_by(Loan.loan_no))
+    positions = loan_positions(
+        session, select(Loan).where(Loan.status == LoanStatus.ACTIVE).order_by(Loan.loan_no)
     )
-    notes = _last_notes(session, [loan.id for loan in loans])
+    notes = _last_notes(session, [p.loan.id for p in positions])
     rows = []
-    for loan in loans:
-        position = loan_position(session, loan)
+    for position in positions:
+        loan = position.loan
         member: Member = loan.member
         days = position.days_overdue(as_of)
         note = notes.get(loan.id)

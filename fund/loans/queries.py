@@ -22,7 +22,7 @@ from fund.loans.models import (
     Reschedule,
     WriteOff,
 )
-from fund.loans.state import LoanPosition, RowState, loan_position
+from fund.loans.state import LoanPosition, RowState, loan_position, loan_positions
 from fund.members.models import Member, MemberStatus
 from fund.savings.models import SavingsAccount, SavingsKind, SavingsTransaction
 
@@ -65,8 +65,8 @@ def list_loans(
     if status is not None:
         stmt = stmt.where(Loan.status == status)
     rows = []
-    for loan in session.scalars(stmt):
-        position = loan_position(session, loan)
+    for position in loan_positions(session, stmt):
+        loan = position.loan
         nxt = position.next_unpaid()
         rows.append(
             LoanListRow(
@@ -227,10 +227,10 @@ def meeting_day_sheet(session: Session, *, on: dt.date) -> list[MeetingLine]:
     )
     saved = _month_saved(session, ids, on.replace(day=1))
     loans_by_member: dict[int, list[MeetingLoanLine]] = {}
-    for loan in session.scalars(
-        select(Loan).where(Loan.status == LoanStatus.ACTIVE).order_by(Loan.loan_no)
+    for position in loan_positions(
+        session, select(Loan).where(Loan.status == LoanStatus.ACTIVE).order_by(Loan.loan_no)
     ):
-        position = loan_position(session, loan)
+        loan = position.loan
         loans_by_member.setdefault(loan.member_id, []).append(
             MeetingLoanLine(
                 loan_id=loan.id,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from fund.loans.models import (
@@ -167,3 +167,53 @@ def loan_position(session: Session, loan: Loan) -> LoanPosition:
     return LoanPosition(
         loan=loan, rows=rows, principal_repaid=principal, interest_paid=interest, fees_paid=fees
     )
+
+
+def loan_positions(session: Session, loans: Select) -> list[LoanPosition]:
+    """``loan_position`` of every loan ``loans`` (a ``select(Loan)…``) selects, in three queries
+    whatever the number of loans (lists and the meeting-day sheet; no query per loan)."""
+    found = list(session.scalars(loans))
+    if not found:
+        return []
+    ids = loans.with_only_columns(Loan.id).order_by(None).scalar_subquery()
+    rows: dict[int, list[RowState]] = {loan.id: [] for loan in found}
+    by_id: dict[int, RowState] = {}
+    for inst in session.scalars(
+        select(Instalment)
+        .where(Instalment.loan_id.in_(ids), Instalment.superseded.is_(False))
+        .order_by(Instalment.loan_id, Instalment.due_date, Instalment.no)
+    ):
+        row = RowState(inst)
+        rows.setdefault(inst.loan_id, []).append(row)
+        by_id[inst.id] = row
+    totals: dict[int, list[int]] = {}
+    for loan_id, instalment_id, fee, inter, princ in session.execute(
+        select(
+            Repayment.loan_id,
+            RepaymentAllocation.instalment_id,
+            func.sum(RepaymentAllocation.fee_satang),
+            func.sum(RepaymentAllocation.interest_satang),
+            func.sum(RepaymentAllocation.principal_satang),
+        )
+        .join(Repayment, Repayment.id == RepaymentAllocation.repayment_id)
+        .where(Repayment.loan_id.in_(ids), Repayment.reversed_at.is_(None))
+        .group_by(Repayment.loan_id, RepaymentAllocation.instalment_id)
+    ):
+        fee, inter, princ = int(fee or 0), int(inter or 0), int(princ or 0)
+        total = totals.setdefault(loan_id, [0, 0, 0])
+        total[0] += princ
+        total[1] += inter
+        total[2] += fee
+        row = by_id.get(instalment_id) if instalment_id is not None else None
+        if row is not None:
+            row.paid_fee, row.paid_interest, row.paid_principal = fee, inter, princ
+    return [
+        LoanPosition(
+            loan=loan,
+            rows=rows[loan.id],
+            principal_repaid=totals.get(loan.id, [0, 0, 0])[0],
+            interest_paid=totals.get(loan.id, [0, 0, 0])[1],
+            fees_paid=totals.get(loan.id, [0, 0, 0])[2],
+        )
+        for loan in found
+    ]

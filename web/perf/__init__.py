@@ -1,0 +1,1 @@
+"""Performance tooling: the bulk scale-data loader behind ``chaeson demo --bulk``."""
