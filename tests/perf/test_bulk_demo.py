@@ -30,7 +30,13 @@ def fresh_engine(request, database_factory):
 def test_bulk_history_balances_and_services_continue_after_it(fresh_engine):
     with Session(fresh_engine) as session:
         stats = load_bulk(
-            session, members=25, years=2, password="bulk-demo-pass-2568", seed=7, now=NOW, service_steps=False
+            session,
+            members=25,
+            years=2,
+            password="bulk-demo-pass-2568",
+            seed=7,
+            now=NOW,
+            service_steps=False,
         )
         assert stats.members == 25
         assert stats.lines == 2 * stats.entries
@@ -78,9 +84,21 @@ def test_bulk_history_balances_and_services_continue_after_it(fresh_engine):
 def test_bulk_refuses_a_database_that_has_data(fresh_engine):
     with Session(fresh_engine) as session:
         load_bulk(
-            session, members=3, years=1, password="bulk-demo-pass-2568", seed=1, now=NOW, service_steps=False
+            session,
+            members=3,
+            years=1,
+            password="bulk-demo-pass-2568",
+            seed=1,
+            now=NOW,
+            service_steps=False,
         )
     with Session(fresh_engine) as session, pytest.raises(DemoRefused):
         load_bulk(
-            session, members=3, years=1, password="bulk-demo-pass-2568", seed=1, now=NOW, service_steps=False
+            session,
+            members=3,
+            years=1,
+            password="bulk-demo-pass-2568",
+            seed=1,
+            now=NOW,
+            service_steps=False,
         )
