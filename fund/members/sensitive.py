@@ -17,9 +17,22 @@ from __future__ import annotations
 import datetime as dt
 from enum import IntEnum, StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    String,
+    Text,
+    TypeDecorator,
+    event,
+    type_coerce,
+)
+from sqlalchemy.ext.hybrid import Comparator, hybrid_property
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql import operators
 
+from fund.crypto import decrypt, encrypt, lookup_hash
 from fund.db import Base, UTCDateTime, str_enum
 
 
@@ -63,22 +76,85 @@ DISABILITY_LABELS_EN = {
 }
 
 
+NATIONAL_ID_CONTEXT = "member_national_ids.national_id"
+
+
+class _DecryptedText(TypeDecorator[str]):
+    """Selecting ``MemberNationalId.national_id`` in a query gives the decrypted digits."""
+
+    impl = String(80)
+    cache_ok = True
+
+    def process_result_value(self, value: str | None, dialect) -> str | None:
+        return None if value is None else decrypt(value, context=NATIONAL_ID_CONTEXT)
+
+
+def _hashed(value: object) -> str:
+    return lookup_hash(str(value), context=NATIONAL_ID_CONTEXT)
+
+
+class _ByLookupHash(Comparator[str]):
+    """In queries ``national_id`` compares (``==``, ``!=``, ``in_``) by keyed hash, and reads
+    (in a ``select``) as the decrypted digits."""
+
+    def __init__(self, encrypted, hashed) -> None:
+        super().__init__(type_coerce(encrypted, _DecryptedText()))
+        self._hash = hashed
+
+    def operate(self, op, *other, **kwargs):
+        if op in (operators.eq, operators.ne):
+            return op(self._hash, _hashed(other[0]))
+        if op in (operators.in_op, operators.not_in_op):
+            return op(self._hash, [_hashed(v) for v in other[0]])
+        raise NotImplementedError(
+            f"national IDs are encrypted: only ==, != and in_ work in queries, not {op.__name__}"
+        )
+
+
 class MemberNationalId(Base):
-    """A member's national ID (เลขประจำตัวประชาชน), one per member, unique across members."""
+    """A member's national ID (เลขประจำตัวประชาชน), one per member, unique across members.
+
+    Stored encrypted (AES-GCM, :mod:`fund.crypto`; the key is outside the database) with a keyed
+    hash for exact lookup and uniqueness, so the database and its backups hold no plain ID.
+    ``national_id`` reads and writes the 13 digits; in queries it compares by the hash.
+    """
 
     __tablename__ = "member_national_ids"
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
-    #: the 13 ASCII digits, check digit verified; never logged, never in the audit log
-    national_id: Mapped[str] = mapped_column(String(13), unique=True)
+    #: the 13 digits encrypted with AES-256-GCM ("v1." + base64); never logged or audited
+    national_id_encrypted: Mapped[str] = mapped_column(String(80))
+    #: HMAC-SHA256 (hex) of the 13 digits under the data key: exact lookup and uniqueness
+    national_id_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: the last four digits, so the counter can find a member by the end of the card number
     last4: Mapped[str] = mapped_column(String(4), index=True)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
-    __table_args__ = (
-        CheckConstraint("length(national_id) = 13", name="thirteen_digits"),
-        CheckConstraint("length(last4) = 4", name="last4_four_digits"),
-    )
+    __table_args__ = (CheckConstraint("length(last4) = 4", name="last4_four_digits"),)
+
+    @hybrid_property
+    def national_id(self) -> str:
+        """The 13 ASCII digits, check digit verified (decrypted on reading)."""
+        return decrypt(self.national_id_encrypted, context=NATIONAL_ID_CONTEXT)
+
+    @national_id.inplace.setter
+    def _national_id_setter(self, value: str) -> None:
+        self.national_id_encrypted = encrypt(value, context=NATIONAL_ID_CONTEXT)
+        self.national_id_hash = lookup_hash(value, context=NATIONAL_ID_CONTEXT)
+
+    @national_id.inplace.update_expression
+    @classmethod
+    def _national_id_update(cls, value: str) -> list:
+        """ORM bulk INSERT/UPDATE with ``{"national_id": …}`` store the ciphertext and hash."""
+        return [
+            (cls.national_id_encrypted, encrypt(value, context=NATIONAL_ID_CONTEXT)),
+            (cls.national_id_hash, _hashed(value)),
+        ]
+
+    @national_id.inplace.comparator
+    @classmethod
+    def _national_id_comparator(cls) -> _ByLookupHash:
+        return _ByLookupHash(cls.national_id_encrypted, cls.national_id_hash)
 
 
 class MemberDisability(Base):
@@ -164,3 +240,24 @@ class MemberConsent(Base):
     withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _encrypt_bulk_national_ids(state):
+    """ORM bulk ``insert(MemberNationalId)`` with ``{"national_id": …}`` rows (the import) stores
+    the ciphertext and the hash, as the attribute does for single rows."""
+    if not state.is_insert or state.bind_mapper is not MemberNationalId.__mapper__:
+        return None
+    params = state.parameters
+    rows = params if isinstance(params, list) else [params] if params else []
+    if not any(isinstance(r, dict) and "national_id" in r for r in rows):
+        return None
+    converted = []
+    for row in rows:
+        row = dict(row)
+        plain = row.pop("national_id", None)
+        if plain is not None:
+            row["national_id_encrypted"] = encrypt(plain, context=NATIONAL_ID_CONTEXT)
+            row["national_id_hash"] = _hashed(plain)
+        converted.append(row)
+    return state.invoke_statement(params=converted if isinstance(params, list) else converted[0])
