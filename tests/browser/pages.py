@@ -164,6 +164,14 @@ PAGES: list[PageCheck] = [
         "committee2",
     ),
     PageCheck("loans-reverse", first_repayment_reverse, "committee"),
+    # --- statements and reports ---
+    PageCheck("statements-member", member_page_under("/statements/members/{id}"), "committee"),
+    PageCheck(
+        "statements-member-auditor", member_page_under("/statements/members/{id}"), "auditor"
+    ),
+    PageCheck("statements-batch", "/statements/batch", "committee"),
+    PageCheck("statements-committee", "/statements/committee", "committee"),
+    PageCheck("statements-committee-auditor", "/statements/committee", "auditor"),
     # --- repair center ---
     PageCheck("repair-board", "/repair/", "repair"),
     PageCheck("repair-board-committee", "/repair/", "committee"),

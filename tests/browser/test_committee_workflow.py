@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from decimal import Decimal
 
 from playwright.sync_api import expect
@@ -122,3 +123,60 @@ def test_auditor_reads_the_passbook_but_has_no_way_to_record(new_page, live_serv
     expect(page.get_by_role("link", name="รับเงินสัจจะ")).to_have_count(0)
     response = page.goto(f"/savings/members/{member_id}/deposit")
     assert response.status == 403
+
+
+def _printed_text(page, control, tmp_path) -> str:
+    """What the link or button ``control`` prints: fetched with the page's own session (Chromium
+    would show it in its PDF viewer, which a test cannot read), then its text layer."""
+    if control.evaluate("e => e.tagName") == "A":
+        response = page.request.get(control.get_attribute("href"))
+    else:
+        form = control.locator("xpath=ancestor::form[1]")
+        fields = {
+            name: value
+            for name, value in form.evaluate(
+                "f => [...new FormData(f).entries()].filter(([, v]) => typeof v === 'string')"
+            )
+        }
+        response = page.request.post(form.get_attribute("action"), form=fields)
+    assert response.status == 200, response.status
+    assert response.headers["content-type"].startswith("application/pdf")
+    body = response.body()
+    assert body.startswith(b"%PDF-")
+    path = tmp_path / "printed.pdf"
+    path.write_bytes(body)
+    result = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+def test_committee_prints_a_member_statement_and_a_receipt(new_page, live_server, tmp_path):
+    from sqlalchemy import select
+
+    from fund.ledger.models import Receipt
+
+    member_id, member_no = _active_member(live_server, 2)
+    page = new_page("committee")
+    page.goto(f"/statements/members/{member_id}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(member_no)
+    audit_page(page, "statement-member")
+    text = _printed_text(page, page.get_by_role("link", name=re.compile("^พิมพ์เป็น PDF")), tmp_path)
+    assert member_no in text
+
+    with live_server.session() as db:
+        receipt = db.scalars(
+            select(Receipt).where(Receipt.voided_at.is_(None)).order_by(Receipt.id.desc())
+        ).first()
+        receipt_id, receipt_no = receipt.id, receipt.receipt_no
+    page.goto(f"/ledger/receipts/{receipt_id}")
+    audit_page(page, "receipt-print")
+    printed = []
+    for _ in range(2):
+        folder = tmp_path / f"print-{len(printed)}"
+        folder.mkdir()
+        button = page.get_by_role("button", name="พิมพ์ใบเสร็จ (PDF)")
+        printed.append(_printed_text(page, button, folder))
+    assert all(receipt_no in t for t in printed), receipt_no
+    assert all("บาท" in t for t in printed)
+    assert "สำเนา" in printed[1]  # a reprint says so

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -51,7 +52,7 @@ def _state(page) -> str:
     return page.locator("h1 .state").inner_text()
 
 
-def test_repair_job_from_intake_to_delivery_by_keyboard_only(new_page, live_server):
+def test_repair_job_from_intake_to_delivery_by_keyboard_only(new_page, live_server, tmp_path):
     member_no = _an_active_member_no(live_server)
     page = new_page("repair")
     keyboard_only(page)
@@ -136,3 +137,15 @@ def test_repair_job_from_intake_to_delivery_by_keyboard_only(new_page, live_serv
 
     tab_to(page, "a[href]")  # the page still works from the keyboard after all that
     assert_no_mouse(page)
+
+    # The job ticket prints for this job. (The job page has no link to it yet: fetched directly.)
+    job_id = job_url.rstrip("/").rsplit("/", 1)[1]
+    ticket = page.request.get(f"/statements/repair/jobs/{job_id}/ticket.pdf")
+    assert ticket.status == 200
+    assert ticket.headers["content-type"].startswith("application/pdf")
+    path = tmp_path / "ticket.pdf"
+    path.write_bytes(ticket.body())
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert tag in text
