@@ -29,6 +29,7 @@ MAX_FAILURES_PER_ADDRESS = 20
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
+TOUCH_INTERVAL = dt.timedelta(minutes=1)
 
 
 def use_password_hasher(hasher: PasswordHasher) -> None:
@@ -245,7 +246,7 @@ def live_session(
         row.revoked_at = now
         return None
     # Touch at most once a minute so reading pages does not write on every request.
-    if touch and now - row.last_seen_at > dt.timedelta(minutes=1):
+    if touch and now - row.last_seen_at > TOUCH_INTERVAL:
         row.last_seen_at = now
     return LiveSession(
         user=user,

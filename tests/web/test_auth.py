@@ -163,3 +163,20 @@ def test_english_switch_changes_language_and_lang_attribute(client, users):
     page = client.get("/").get_data(as_text=True)
     assert 'lang="en"' in page
     assert "Log out" in page
+
+
+def test_static_files_do_not_touch_the_session_but_pages_do(client, users, clock, db):
+    from fund.users.models import UserSession
+
+    client.login("committee")
+    row = db.scalars(select(UserSession).order_by(UserSession.id.desc())).first()
+    first_seen = row.last_seen_at
+    clock.advance(minutes=5)
+    static = client.get("/static/app.css")
+    assert static.status_code == 200
+    static.close()
+    db.expire_all()
+    assert db.get(UserSession, row.id).last_seen_at == first_seen
+    assert client.get("/").status_code == 200
+    db.expire_all()
+    assert db.get(UserSession, row.id).last_seen_at == clock()
