@@ -12,9 +12,10 @@ Rules enforced here:
   due is refused unless recorded as a prepayment ("shorten the term" or "lower the
   instalments"), which recomputes the rest of the schedule; up to the payoff amount at most.
 - A repayment dated before others (backdated), or the reversal of one, re-applies every later
-  repayment in date order. The reversed repayment's receipt is voided (its entry reversed); a
-  later repayment whose split changes keeps its entry and receipt (the money taken in is the
-  same) and gets an adjusting entry for the difference ("loan.repayment.resplit").
+  repayment in date order. The reversed repayment's receipt is voided (its entry reversed, and
+  the adjusting entries of its own earlier re-splits with it); a later repayment whose split
+  changes keeps its entry and receipt (the money taken in is the same) and gets an adjusting
+  entry for the difference ("loan.repayment.resplit").
   History before a committee reschedule or write-off is fixed: it can't be changed that way.
 - Reschedule and write-off need a committee resolution; a write-off posts debit 5040 / credit
   1100 for the principal left; a reschedule moves no money (interest is booked when paid).
@@ -1126,6 +1127,28 @@ def reverse_repayment(
             recorded_by=recorded_by,
             now=now,
             idempotency_key=f"loan-rp-rev:{entry.id}",
+        )
+    # The adjusting entries of earlier re-splits belong to this repayment too: without
+    # reversing them, the difference they moved (e.g. interest ↔ principal) would stay in the
+    # books after the repayment is gone. Oldest first: after each, what has been put back on the
+    # loan equals the repayment's principal as split at that time (never negative), so no
+    # balance dips below zero on the way.
+    for adjustment in session.scalars(
+        select(JournalEntry)
+        .where(
+            JournalEntry.source == "loan.repayment.resplit",
+            JournalEntry.source_id == repayment.id,
+        )
+        .order_by(JournalEntry.id)
+    ).all():
+        reverse_entry(
+            session,
+            entry=adjustment,
+            reversal_date=repayment.paid_on,
+            reason=f"กลับรายการรับชำระเงินกู้ {loan.loan_no}: {reason}",
+            recorded_by=recorded_by,
+            now=now,
+            idempotency_key=f"loan-rp-rev:{adjustment.id}",
         )
     repayment.reversed_at = now
     repayment.reversed_by_id = recorded_by.id

@@ -14,7 +14,7 @@ from fund.loans.models import LoanStatus, PayChannel, PrepaymentMode, Repayment
 from fund.loans.services import record_repayment, reverse_repayment
 from fund.loans.state import loan_position
 
-from .conftest import key
+from .conftest import assert_books, key
 
 
 def pay(kit, loan, baht, on, mode=None, channel=PayChannel.CASH, k=None, user=None):
@@ -263,3 +263,43 @@ def test_a_backdated_repayment_in_a_closed_period_is_refused(kit, db, users):
         pay(kit, loan, 250, dt.date(2025, 2, 15))
     assert splits(db, loan) == []
     pay(kit, loan, 250, dt.date(2025, 3, 1))
+
+
+def test_reversing_a_re_split_prepayment_also_reverses_its_adjusting_entry(kit, db):
+    # Hypothesis's minimal example (test_state_machine): a small repayment that only pays
+    # interest, a prepayment the same day, then both reversed. Reversing the first re-splits the
+    # prepayment (86 satang more interest, 86 less principal) with an adjusting entry; reversing
+    # the prepayment must take that adjusting entry back too, or 1100 and 4010 keep the 0.86.
+    day = dt.date(2025, 1, 24)
+    loan = kit.loan("equal-principal", 600, 2725, 18, start=day, round_to=1)
+    income_before = account_balance(db, AccountCode.INTEREST_INCOME)
+    position = loan_position(db, loan)
+    assert position.due_on(day) == 15139 + 1363  # instalment 1: principal 151.39 + interest
+    small = pay(kit, loan, 0.86, day)
+    assert (small.interest_satang, small.principal_satang) == (86, 0)
+    position = loan_position(db, loan)
+    due, payoff = position.due_on(day), position.payoff_on(day)
+    pre = record_repayment(
+        db, loan=loan, amount_satang=due + (payoff - due) * 4754 // 23776, paid_on=day,
+        channel=PayChannel.CASH, recorded_by=kit.maker, now=kit.now, idempotency_key=key(),
+        prepayment_mode=PrepaymentMode.SHORTEN_TERM,
+    )  # fmt: skip
+    assert pre.interest_satang == 1363 - 86
+
+    reverse_repayment(db, repayment=small, reason="บันทึกซ้ำ", recorded_by=kit.maker, now=kit.now)
+    assert pre.interest_satang == 1363
+    resplit = db.scalars(
+        select(JournalEntry).where(
+            JournalEntry.source == "loan.repayment.resplit", JournalEntry.source_id == pre.id
+        )
+    ).all()
+    assert len(resplit) == 1
+    assert loan_balance(db, loan.id) == 272500 - pre.principal_satang
+
+    reverse_repayment(db, repayment=pre, reason="ผิดคน", recorded_by=kit.maker, now=kit.now)
+    assert loan_balance(db, loan.id) == 272500
+    assert account_balance(db, AccountCode.INTEREST_INCOME) == income_before
+    assert_books(db)
+    reversal = resplit[0].reversed_by
+    assert reversal is not None and reversal.entry_date == day
+    assert reversal.source == "loan.repayment.resplit.reversal"
