@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install clean soak
+.PHONY: run test lint install clean soak bench bench-pg
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ test: lint
 	CHAESON_DATABASE_URL=sqlite:///$(CURDIR)/.venv/alembic-check.db $(BIN)/chaeson db upgrade
 	CHAESON_DATABASE_URL=sqlite:///$(CURDIR)/.venv/alembic-check.db $(BIN)/chaeson db check
 	rm -f $(CURDIR)/.venv/alembic-check.db*
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
