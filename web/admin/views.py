@@ -13,6 +13,7 @@ from web.access import roles
 from web.admin.forms import ROLE_LABELS, UserForm
 from web.clock import now
 from web.database import get_db
+from web.form_errors import attach_domain_error
 from web.navigation import register_nav
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -38,10 +39,7 @@ def users():
                 created_by=g.user,
             )
         except DomainError as err:
-            target = getattr(form, err.field, None) if err.field else None
-            (target.errors if target is not None else form.form_errors).append(
-                err.message(g.locale)
-            )
+            attach_domain_error(form, err)
         else:
             db.commit()
             flash(_("เพิ่มผู้ใช้แล้ว"), "success")

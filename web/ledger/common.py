@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -12,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from fund.errors import DomainError
 from fund.ledger.accounts import AccountCode
 from fund.thaidate import month_name
+from web.form_errors import attach_domain_error
 
 MONEY_ACCOUNT_CHOICES = [
     SelectChoice(AccountCode.CASH.value, _l("เงินสด")),
@@ -21,15 +21,7 @@ MONEY_ACCOUNT_CHOICES = [
 
 def attach_error(form: FlaskForm, err: DomainError, aliases: dict[str, str] | None = None) -> None:
     """Put a service's error next to the field it belongs to (or at the top of the form)."""
-    name = (aliases or {}).get(err.field or "", err.field)
-    target = getattr(form, name, None) if name else None
-    message = err.message(g.get("locale", "th"))
-    if target is not None and hasattr(target, "errors"):
-        if isinstance(target.errors, tuple | dict):
-            target.errors = list(target.errors) if isinstance(target.errors, tuple) else []
-        target.errors.append(message)
-    else:
-        form.form_errors.append(message)
+    attach_domain_error(form, err, aliases)
 
 
 def month_choices(today: dt.date, back: int = 6, ahead: int = 6) -> list[SelectChoice]:

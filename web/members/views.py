@@ -57,6 +57,7 @@ from fund.users.models import Role
 from web.access import FUND_READERS, roles
 from web.clock import now, today
 from web.database import get_db
+from web.form_errors import attach_domain_error
 from web.members.forms import (
     BASIS_LABELS,
     DISABILITY_LABELS,
@@ -141,14 +142,7 @@ def _member_or_404(db: Session, member_id: int) -> Member:
         abort(404)
 
 
-def _put_error(form, err: DomainError) -> None:
-    target = getattr(form, err.field, None) if err.field else None
-    if target is not None and hasattr(target, "errors"):
-        if isinstance(target.errors, tuple):
-            target.errors = list(target.errors)
-        target.errors.append(err.message(g.locale))
-    else:
-        form.form_errors.append(err.message(g.locale))
+_put_error = attach_domain_error
 
 
 # --- list and page ------------------------------------------------------------------------

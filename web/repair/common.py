@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import g
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from fund.errors import DomainError
 from fund.users.models import Role
+from web.form_errors import attach_domain_error
 
 #: repair staff run the center; the committee and the admin look on
 READERS = (Role.REPAIR, Role.COMMITTEE, Role.ADMIN)
@@ -29,24 +29,7 @@ ALIASES = {
 
 def attach_error(form: FlaskForm, err: DomainError) -> None:
     """Put a service's error next to its field (or at the top of the form)."""
-    message = err.message(g.get("locale", "th"))
-    target = None
-    for name in (err.field, ALIASES.get(err.field or "")):
-        if name and name in form._fields:
-            target = form._fields[name]
-            break
-    if target is None:
-        # forms whose fields carry a prefix: "cancel_reason", "return_quantity", …
-        for name in form._fields:
-            if err.field and name.endswith(err.field):
-                target = form._fields[name]
-                break
-    if target is not None and target.type not in ("CSRFTokenField", "OnceKeyField"):
-        if not isinstance(target.errors, list):
-            target.errors = list(target.errors)
-        target.errors.append(message)
-    else:
-        form.form_errors.append(message)
+    attach_domain_error(form, err, ALIASES, match_suffix=True)
 
 
 def choices_of(users) -> list[SelectChoice]:

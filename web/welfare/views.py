@@ -42,6 +42,7 @@ from fund.welfare.services import (
 from web.access import FUND_READERS, roles
 from web.clock import now, today
 from web.database import get_db
+from web.form_errors import attach_domain_error
 from web.navigation import register_nav
 from web.welfare.forms import (
     ACCOUNT_LABELS,
@@ -75,15 +76,7 @@ def _labels():
     }
 
 
-def _put_error(form, err: DomainError) -> None:
-    target = getattr(form, err.field, None) if err.field else None
-    message = err.message(g.locale)
-    if target is not None and hasattr(target, "errors"):
-        if isinstance(target.errors, tuple):
-            target.errors = list(target.errors)
-        target.errors.append(message)
-    else:
-        form.form_errors.append(message)
+_put_error = attach_domain_error
 
 
 def _benefit_or_404(db: Session, benefit_id: int) -> WelfareBenefit:
