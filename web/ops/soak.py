@@ -6,15 +6,22 @@ database (SQLite in a temporary folder unless a URL is given), loads demo data, 
 would: open the form, fill it in, submit. Some submissions are sent twice with the same one-time
 key, like a double click. Traffic goes to 127.0.0.1 only and stops by itself at the deadline.
 
-It then checks: no 5xx answer; every accepted posting is in the database exactly once (none
-lost, none doubled by the resubmissions); the totals agree; ``chaeson check`` is clean.
-Exit code 0 when all hold.
+It then checks: no 5xx answer and no request left without an answer for ``REQUEST_TIMEOUT``
+seconds; every accepted posting is in the database exactly once (none lost, none doubled by the
+resubmissions); the totals agree; ``chaeson check`` is clean. Exit code 0 when all hold. It prints
+the latency of each kind of request (p50/p95/max) and the requests and postings per second.
+
+The server's log goes to a file, never to a pipe nobody reads while the clients run: waitress
+logs a warning for every request that has to queue, and once a pipe's buffer is full the
+server's I/O thread blocks on that write while holding waitress's task queue, so every request
+hangs (that was the soak's time-outs).
 """
 
 from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import math
 import os
 import random
 import re
@@ -32,6 +39,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import text
 from sqlalchemy.pool import NullPool
@@ -39,6 +47,10 @@ from sqlalchemy.pool import NullPool
 PASSWORD = "soak-test-password-2568"  # noqa: S105  (demo users of a throwaway database)
 USERS = ("committee", "committee2")
 KEY_PREFIX = "soak-"
+#: seconds a client waits for an answer; a request unanswered this long fails the soak
+REQUEST_TIMEOUT = 30
+#: the kinds of request whose latency is reported, in the order printed
+REQUEST_KINDS = ("login", "deposit form", "deposit", "repayment form", "repayment")
 #: kind -> (the table holding the business record, its amount column)
 RECORD_TABLES = {
     "deposit": ("savings_transactions", "amount_satang"),
@@ -109,29 +121,56 @@ class Tally:
     #: (kind, status) -> the first refusal's messages, to tell why
     samples: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    #: request kind -> seconds each answered request took, as the client saw it
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    #: request kind -> requests that got no answer within REQUEST_TIMEOUT
+    timeouts: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def took(self, kind: str, seconds: float) -> None:
+        with self.lock:
+            self.latencies.setdefault(kind, []).append(seconds)
+
+
+class RequestTimedOut(Exception):
+    """No answer within REQUEST_TIMEOUT seconds."""
 
 
 class Client:
-    def __init__(self, base: str, username: str) -> None:
+    def __init__(self, base: str, username: str, tally: Tally | None = None) -> None:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
         )
         self.username = username
+        self.tally = tally if tally is not None else Tally()
 
-    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+    def request(self, path: str, data: dict | None = None, *, kind: str) -> tuple[int, str]:
+        """Send one request and note how long the answer took (or that none came)."""
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         req = urllib.request.Request(self.base + path, data=body)  # noqa: S310  (loopback)
+        started = time.monotonic()
         try:
-            with self.opener.open(req, timeout=60) as response:
-                return response.status, response.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as err:
-            return err.code, err.read().decode("utf-8", "replace")
+            try:
+                with self.opener.open(req, timeout=REQUEST_TIMEOUT) as response:
+                    answer = response.status, response.read().decode("utf-8", "replace")
+            except urllib.error.HTTPError as err:
+                answer = err.code, err.read().decode("utf-8", "replace")
+        except (TimeoutError, urllib.error.URLError) as err:
+            if isinstance(err, TimeoutError) or isinstance(err.reason, TimeoutError):
+                with self.tally.lock:
+                    self.tally.timeouts[kind] += 1
+                raise RequestTimedOut(
+                    f"{'POST' if data is not None else 'GET'} {path}: "
+                    f"no answer within {REQUEST_TIMEOUT} s"
+                ) from err
+            raise
+        self.tally.took(kind, time.monotonic() - started)
+        return answer
 
-    def form(self, path: str) -> tuple[int, dict]:
-        status, page = self.request(path)
+    def form(self, path: str, *, kind: str) -> tuple[int, dict]:
+        status, page = self.request(path, kind=kind)
         if status != 200:
             return status, {}
         reader = FormReader(path)
@@ -139,9 +178,9 @@ class Client:
         return status, reader.form()["fields"]
 
     def login(self) -> None:
-        status, fields = self.form("/login")
+        status, fields = self.form("/login", kind="login")
         fields.update(username=self.username, password=PASSWORD)
-        status, _ = self.request("/login", fields)
+        status, _ = self.request("/login", fields, kind="login")
         if status != 302:
             raise RuntimeError(f"login of {self.username} failed: HTTP {status}")
 
@@ -186,7 +225,7 @@ def _targets(url: str) -> tuple[list[int], list[int]]:
 
 def _work(client_no: int, base: str, stop_at: float, members, loans, tally: Tally, seed: int):
     rng = random.Random(seed + client_no)
-    client = Client(base, USERS[client_no % len(USERS)])
+    client = Client(base, USERS[client_no % len(USERS)], tally)
     try:
         client.login()
     except Exception as err:
@@ -202,7 +241,7 @@ def _work(client_no: int, base: str, stop_at: float, members, loans, tally: Tall
         else:
             path = f"/loans/{rng.choice(loans)}/repay"
         try:
-            status, fields = client.form(path)
+            status, fields = client.form(path, kind=f"{kind} form")
             with tally.lock:
                 tally.statuses[status] += 1
             if status != 200:
@@ -217,7 +256,7 @@ def _work(client_no: int, base: str, stop_at: float, members, loans, tally: Tall
                 fields["kind"] = "shorten-term"
             repeats = 2 if rng.random() < 0.1 else 1
             for attempt in range(repeats):
-                status, page = client.request(path, fields)
+                status, page = client.request(path, fields, kind=kind)
                 with tally.lock:
                     tally.statuses[status] += 1
                     if attempt:
@@ -229,6 +268,9 @@ def _work(client_no: int, base: str, stop_at: float, members, loans, tally: Tall
                         tally.samples.setdefault((kind, status), _messages(page))
                     else:
                         tally.errors.append(f"{path}: HTTP {status}")
+        except RequestTimedOut as err:
+            with tally.lock:
+                tally.errors.append(str(err))
         except Exception as err:  # a dropped connection is a failure too
             with tally.lock:
                 tally.errors.append(f"{path}: {type(err).__name__}: {err}")
@@ -310,48 +352,53 @@ def run_soak(
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         exe = Path(sys.executable).with_name("chaeson")
-        server = subprocess.Popen(  # noqa: S603
-            [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "8"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310
-                        break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        echo("the server did not start")
-                        return 1
-                    time.sleep(0.2)
-            echo(
-                f"{clients} clients for {seconds:.0f} s against {base} "
-                f"({len(member_ids)} members, {len(loan_ids)} active loans)…"
+        server_log = Path(scratch) / "server.log"
+        with server_log.open("w") as log:
+            server = spawn_logged(
+                [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "8"],
+                env=env,
+                log=log,
             )
-            tally = Tally()
-            stop_at = time.monotonic() + seconds
-            threads = [
-                threading.Thread(
-                    target=_work, args=(i, base, stop_at, member_ids, loan_ids, tally, seed)
-                )
-                for i in range(clients)
-            ]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join(timeout=seconds + 120)
-        finally:
-            server.terminate()
             try:
-                _, server_err = server.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                _, server_err = server.communicate()
+                if not _wait_until_up(base, server):
+                    echo("the server did not start:\n" + _log_tail(server_log))
+                    return 1
+                echo(
+                    f"{clients} clients for {seconds:.0f} s against {base} "
+                    f"({len(member_ids)} members, {len(loan_ids)} active loans)…"
+                )
+                tally = Tally()
+                started = time.monotonic()
+                stop_at = started + seconds
+                threads = [
+                    threading.Thread(
+                        target=_work, args=(i, base, stop_at, member_ids, loan_ids, tally, seed)
+                    )
+                    for i in range(clients)
+                ]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join(timeout=max(0.0, stop_at - time.monotonic()) + REQUEST_TIMEOUT * 3)
+                elapsed = time.monotonic() - started
+                stuck = sum(t.is_alive() for t in threads)
+            finally:
+                server.terminate()
+                try:
+                    server.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
         problems = list(tally.errors)
+        if stuck:
+            problems.append(f"{stuck} clients were still waiting when the soak gave up")
+        timed_out = sum(tally.timeouts.values())
+        if timed_out:
+            problems.insert(
+                0,
+                f"{timed_out} requests got no answer within {REQUEST_TIMEOUT} s "
+                f"(time-outs by kind: {dict(tally.timeouts)})",
+            )
         server_errors = sum(n for status, n in tally.statuses.items() if status >= 500)
         if server_errors:
             problems.append(f"{server_errors} answers were 5xx")
@@ -368,15 +415,75 @@ def run_soak(
         )
         for (kind, status), why in tally.samples.items():
             echo(f"  e.g. {kind} refused with {status}: {why}")
+        for line in latency_report(tally, elapsed):
+            echo(line)
         if problems:
             echo("SOAK FAILED:")
             for p in problems[:50]:
                 echo(f"  - {p}")
-            if server_err:
-                echo("server log (last lines):\n" + "\n".join(server_err.splitlines()[-20:]))
+            echo("server log (last lines):\n" + _log_tail(server_log))
             return 1
-        echo("soak passed: no 5xx, nothing lost or doubled, chaeson check clean")
+        echo("soak passed: no 5xx, no time-out, nothing lost or doubled, chaeson check clean")
         return 0
+
+
+def spawn_logged(command: list[str], *, env: dict, log: IO[str]) -> subprocess.Popen:
+    """Start ``command`` with its output going to ``log`` (a file), so it can never block on it.
+
+    A pipe read only at the end fills up after 64 KiB; a server writing its log to it then
+    stops in the middle of a request (waitress even holds its task queue while it logs).
+    """
+    return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+
+
+def _wait_until_up(base: str, server: subprocess.Popen, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310
+                return True
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                return False
+            time.sleep(0.2)
+
+
+def _log_tail(path: Path, lines: int = 20) -> str:
+    """The server log's last lines, waitress's one-per-request queue warnings counted, not shown."""
+    text_lines = path.read_text(errors="replace").splitlines() if path.exists() else []
+    queue = [line for line in text_lines if "Task queue depth" in line]
+    rest = [line for line in text_lines if "Task queue depth" not in line]
+    tail = rest[-lines:]
+    if queue:
+        tail.append(f"(and {len(queue)} waitress 'Task queue depth' warnings)")
+    return "\n".join(tail)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile: the smallest value with ``fraction`` of them at or below it."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def latency_report(tally: Tally, elapsed: float) -> list[str]:
+    """Per kind of request: count, p50, p95 and max in ms; then requests and postings per second."""
+    lines = [f"  {'latency (ms)':<16}{'n':>6}{'p50':>8}{'p95':>8}{'max':>8}"]
+    for kind in (*REQUEST_KINDS, *sorted(set(tally.latencies) - set(REQUEST_KINDS))):
+        took = tally.latencies.get(kind)
+        if not took:
+            continue
+        p50, p95, top = (
+            round(1000 * v) for v in (percentile(took, 0.5), percentile(took, 0.95), max(took))
+        )
+        lines.append(f"  {kind:<16}{len(took):>6}{p50:>8}{p95:>8}{top:>8}")
+    answered = sum(len(v) for v in tally.latencies.values())
+    postings = sum(len(v) for v in tally.accepted.values())
+    elapsed = max(elapsed, 1e-9)
+    lines.append(
+        f"  {answered} requests answered in {elapsed:.1f} s: {answered / elapsed:.1f} requests/s, "
+        f"{postings / elapsed:.1f} postings/s"
+    )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
