@@ -33,11 +33,12 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import fontpkg_sarabun
 from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import SUBSETN, ShapeData, ShapedStr, TTFont
+from reportlab.pdfbase.ttfonts import SUBSETN, ShapeData, ShapedFragWord, ShapedStr, TTFont
 
 FAMILY = "Sarabun"
 REGULAR = "Sarabun"
@@ -273,12 +274,95 @@ def repair_shaped_word(word, shaped):
     return shaped
 
 
+class ShapeCache:
+    """A bounded, thread-safe LRU of shaped single-font words.
+
+    Key: (word class, font name, font size, text, force).  Value: what `shape_frag_word` made
+    of such a word, minus the caller's frag: ``None`` for "unchanged", else (result class,
+    width, glyph string, shape data).  Shaping depends on nothing else (the frag's colour,
+    link etc. are carried through untouched), and every code point in a cached result stays
+    valid for the life of the process: ReportLab's private code points and our context code
+    points are never released (`ThaiTTFont.context_code`).  An evicted word is shaped again
+    to the same result, so the cache changes speed only, never output.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key):
+        with self._lock:
+            try:
+                value = self._data[key]
+            except KeyError:
+                self.misses += 1
+                return _MISSING
+            self._data.move_to_end(key)
+            self.hits += 1
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+_MISSING = object()
+#: shaped words kept per process (a statement has a few hundred distinct ones)
+SHAPE_CACHE_SIZE = 8192
+shape_cache = ShapeCache(SHAPE_CACHE_SIZE)
+
+
+def _cache_key(w, args, kwargs):
+    """The cache key of a frag word made of one plain text frag, else None (not cached)."""
+    if args or set(kwargs) - {"force"} or len(w) != 2 or isinstance(w, ShapedFragWord):
+        return None
+    f, text = w[1]
+    if hasattr(f, "cbDefn") or type(text) is not str:
+        return None
+    return (type(w), f.fontName, f.fontSize, text, bool(kwargs.get("force", False)))
+
+
+def _cache_value(w, shaped):
+    if shaped is w:
+        return None
+    if len(shaped) != 2 or shaped[1][0] is not w[1][0] or not isinstance(shaped[1][1], ShapedStr):
+        return _MISSING  # not the one-frag shape we know how to rebuild: do not cache
+    s = shaped[1][1]
+    return (type(shaped), shaped[0], str(s), tuple(s.__shapeData__))
+
+
 def shape_frag_word(w, *args, **kwargs):
-    """ReportLab's ``shapeFragWord`` followed by `repair_shaped_word`."""
+    """ReportLab's ``shapeFragWord`` followed by `repair_shaped_word`, cached per word
+    (see `ShapeCache`)."""
+    key = _cache_key(w, args, kwargs)
+    if key is not None:
+        value = shape_cache.get(key)
+        if value is None:
+            return w
+        if value is not _MISSING:
+            cls, width, glyphs, data = value
+            return cls([width, (w[1][0], ShapedStr(glyphs, shapeData=list(data)))])
     shaped = _rl_shape_frag_word(w, *args, **kwargs)
-    if shaped is w or len(shaped) < 2:
-        return shaped
-    return repair_shaped_word(w, shaped)
+    if shaped is not w and len(shaped) >= 2:
+        shaped = repair_shaped_word(w, shaped)
+    if key is not None:
+        value = _cache_value(w, shaped)
+        if value is not _MISSING:
+            shape_cache.put(key, value)
+    return shaped
 
 
 _THAI_MARKS = frozenset(

@@ -26,7 +26,7 @@ import functools
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
@@ -60,6 +60,8 @@ _THAI_WORD_START = frozenset(
 _THAI_LEADING_VOWELS = frozenset("เแโใไ")
 _WS_RE = re.compile(r"[ \t\r\f\v\u200b]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\ufeff"))
+#: printable ASCII with single spaces between words, e.g. "1,234.50", "CS-0001", "-"
+_PLAIN_ASCII = re.compile(r" *[!-~]+(?: [!-~]+)* *")
 
 
 def is_combining(ch: str) -> bool:
@@ -138,6 +140,14 @@ def break_units(text: str) -> list[tuple[str, bool]]:
     to the ``space_before`` flag; U+200B is removed.
     """
     text = text.translate(_INVISIBLE)
+    if _PLAIN_ASCII.fullmatch(text):
+        # no Thai and no whitespace but single spaces (amounts, numbers, codes): newmm's
+        # tokens would only be merged back into the space-separated runs, so skip them
+        return [(chunk, i > 0) for i, chunk in enumerate(text.split())]
+    return _units_from_tokens(text)
+
+
+def _units_from_tokens(text: str) -> list[tuple[str, bool]]:
     units: list[tuple[str, bool]] = []
     space = False
     for token in _tokens(text):
@@ -213,6 +223,11 @@ def _word_width(word: str, font_name: str, font_size: float) -> float:
 def text_width(text: str, font_name: str = REGULAR, font_size: float = 12) -> float:
     """Width of a line as ReportLab lays it out: shaped words plus space widths."""
     register_fonts()
+    return _text_width(text, font_name, font_size)
+
+
+@functools.lru_cache(maxsize=16384)
+def _text_width(text: str, font_name: str, font_size: float) -> float:
     words = text.split(" ")
     space = pdfmetrics.stringWidth(" ", font_name, font_size)
     return sum(_word_width(w, font_name, font_size) for w in words) + space * (len(words) - 1)
@@ -280,6 +295,13 @@ def break_lines(
     wider than a whole line is broken between character clusters.
     """
     register_fonts()
+    return list(_break_lines(text, font_name, font_size, width, first_width))
+
+
+@functools.lru_cache(maxsize=8192)
+def _break_lines(
+    text: str, font_name: str, font_size: float, width: float, first_width: float | None
+) -> tuple[str, ...]:
     lines: list[str] = []
     limit = first_width if first_width is not None else width
     for hard_line in text.split("\n"):
@@ -301,7 +323,48 @@ def break_lines(
                 line = piece
         lines.append(line.strip())
         limit = width
-    return lines
+    return tuple(lines)
+
+
+@functools.lru_cache(maxsize=256)
+def _frag_prototypes(font_name: str, font_size: float, text_color) -> tuple:
+    """The text frag and the ``<br/>`` frag ReportLab's parser makes for a plain paragraph
+    in this font, size and colour (the only style attributes its frags take)."""
+    style = ParagraphStyle("proto", fontName=font_name, fontSize=font_size, textColor=text_color)
+    frags = Paragraph("x<br/>x", style).frags
+    return frags[0], frags[1]
+
+
+def _fresh(proto, **attrs):
+    frag = proto.clone(**attrs)
+    for key, value in frag.__dict__.items():
+        if isinstance(value, list):  # link, us_lines: never shared between paragraphs
+            frag.__dict__[key] = list(value)
+    return frag
+
+
+def plain_frags(lines: Sequence[str], style: ParagraphStyle) -> list | None:
+    """The frags ``Paragraph("<br/>".join(escape(line) ...), style)`` would parse ``lines``
+    into, built without the XML parser; None when a line is not plain (markup characters,
+    runs of whitespace, an empty line) or the style needs the parser (bullets, transforms)."""
+    if getattr(style, "bulletText", None) or getattr(style, "textTransform", None):
+        return None
+    for line in lines:
+        if not line or " ".join(line.split()) != line or not _MARKUP_CHARS.isdisjoint(line):
+            return None
+    try:
+        text, br = _frag_prototypes(style.fontName, style.fontSize, style.textColor)
+    except TypeError:  # an unhashable colour: let the parser do it
+        return None
+    frags = []
+    for i, line in enumerate(lines):
+        if i:
+            frags.append(_fresh(br))
+        frags.append(_fresh(text, text=line))
+    return frags
+
+
+_MARKUP_CHARS = frozenset("&<>")
 
 
 class ThaiParagraph(Paragraph):
@@ -310,6 +373,9 @@ class ThaiParagraph(Paragraph):
     The lines are computed in `wrap` (shaped measure, see `break_lines`) and given to
     ReportLab joined by ``<br/>``; splitting across pages keeps those lines.
     """
+
+    #: reuse the last wrap when wrapped again at the same width (off only to compare in tests)
+    reuse_wraps: bool = True
 
     def __init__(
         self,
@@ -323,8 +389,12 @@ class ThaiParagraph(Paragraph):
         register_fonts()
         self.source_text = None if frags is not None else str(text or "").translate(_INVISIBLE)
         self._broken_for: float | None = None
-        markup = None if frags is not None else escape(self.source_text)
-        super().__init__(markup, style, bulletText, frags, caseSensitive, encoding)
+        self._markup = None if frags is not None else escape(self.source_text)
+        #: (availWidth, frags) of the last wrap: the same again gives the same lines
+        self._wrapped: tuple[float, object] | None = None
+        if frags is None and style is not None and not bulletText:
+            frags = plain_frags([self.source_text], style)
+        super().__init__(self._markup, style, bulletText, frags, caseSensitive, encoding)
 
     def thai_lines(self, avail_width: float) -> list[str]:
         style = self.style
@@ -335,12 +405,38 @@ class ThaiParagraph(Paragraph):
 
     def wrap(self, availWidth, availHeight):
         if self.source_text is not None and self._broken_for != availWidth:
-            markup = "<br/>".join(escape(line) for line in self.thai_lines(availWidth))
-            Paragraph.__init__(
-                self, markup, self.style, self.bulletText, None, self.caseSensitive, self.encoding
-            )
+            lines = self.thai_lines(availWidth)
+            markup = "<br/>".join(escape(line) for line in lines)
+            if markup != self._markup:  # a text that fits on one line is set up once
+                frags = None if self.bulletText else plain_frags(lines, self.style)
+                Paragraph.__init__(
+                    self,
+                    markup,
+                    self.style,
+                    self.bulletText,
+                    frags,
+                    self.caseSensitive,
+                    self.encoding,
+                )
+                self._markup = markup
             self._broken_for = availWidth
-        return super().wrap(availWidth, availHeight)
+        # Tables wrap each cell several times at the same width (sizing, splitting across
+        # pages, drawing); nothing a wrap depends on changes in between unless the frags do
+        # (a wrap leaves its own frag-word list in self.frags, so identity tells) or a failed
+        # split drops the broken lines (``del self.blPara``).
+        wrapped = self._wrapped
+        if (
+            self.reuse_wraps
+            and wrapped is not None
+            and wrapped[0] == availWidth
+            and wrapped[1] is self.frags
+            and "blPara" in self.__dict__
+        ):
+            return self.width, self.height
+        result = super().wrap(availWidth, availHeight)
+        if getattr(self, "blPara", None) is not None and result[0] == availWidth:
+            self._wrapped = (availWidth, self.frags)
+        return result
 
     def minWidth(self):
         if self.source_text is None:
