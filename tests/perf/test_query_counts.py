@@ -90,3 +90,28 @@ def test_no_loans_selected_gives_no_positions(db):
     from fund.loans.state import loan_positions
 
     assert loan_positions(db, select(Loan).where(Loan.id < 0)) == []
+
+
+def test_a_statements_data_takes_the_same_queries_however_long_the_history(growth, db, engine):
+    """A ten-year statement reads balances by aggregate and only the period's rows: its query
+    count is bounded and does not follow the number of months, repayments or members."""
+    import datetime as dt
+
+    from web.statements.data import statement_for
+
+    def measure():
+        period = {"start": dt.date(2015, 1, 1), "end": dt.date(2026, 1, 31)}
+        statement_for(db, growth.focus, printed_on=period["end"], **period)  # warm
+        with counting(engine) as counter:
+            data = statement_for(db, growth.focus, printed_on=period["end"], **period)
+        return counter, data
+
+    growth.grow(members=2, months=3, repayments=2, jobs=1)
+    small, before = measure()
+    growth.grow(members=4, months=14, repayments=9, jobs=2)
+    large, after = measure()
+
+    assert len(after.savings.rows) == len(before.savings.rows) + 14
+    assert len(after.loans[0].payments) == len(before.loans[0].payments) + 9
+    assert small.count <= 15, "\n".join(small.statements)
+    assert large.count == small.count, "\n---\n".join(large.statements)

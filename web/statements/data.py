@@ -23,7 +23,6 @@ from fund.ledger.queries import loan_balance, member_receivable_balance, member_
 from fund.ledger.services import get_account
 from fund.members.models import Member, MemberStatus
 from fund.money import normalise_digits
-from fund.savings.queries import passbook
 from reports.model import (
     FundInfo,
     LoanPayment,
@@ -158,30 +157,44 @@ def _passbook_text(description: str, member: Member, note: str) -> str:
 def savings_section(
     session: Session, member: Member, start: dt.date, end: dt.date
 ) -> SavingsSection:
+    """The member's savings lines (account 2010) in the period, as the passbook prints them.
+
+    Two queries whatever the history: the opening balance from the ledger's balance query,
+    and the period's lines as plain columns (with the note of the savings transaction behind
+    each, if any).  Loading journal entries as objects would also load every line of every
+    entry.
+    """
     from fund.savings.models import SavingsTransaction
 
-    book = passbook(session, member, start=start, end=end)
-    txn_ids = [line.txn_id for line in book.lines if line.txn_id is not None]
-    notes: dict[int, str] = {}
-    if txn_ids:
-        notes = dict(
-            session.execute(
-                select(SavingsTransaction.id, SavingsTransaction.note).where(
-                    SavingsTransaction.id.in_(txn_ids)
-                )
-            ).all()
+    account = get_account(session, AccountCode.MEMBER_SAVINGS)
+    opening = member_savings_balance(session, member.id, as_of=start - dt.timedelta(days=1))
+    lines = session.execute(
+        select(
+            JournalEntry.entry_date,
+            JournalEntry.description,
+            JournalLine.amount_satang,
+            SavingsTransaction.note,
         )
-    rows = tuple(
-        PassbookRow(
-            on=line.entry_date,
-            description=_passbook_text(line.description, member, notes.get(line.txn_id) or ""),
-            withdrawal_satang=line.withdrawal_satang,
-            deposit_satang=line.deposit_satang,
-            balance_satang=line.balance_satang,
+        .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+        .outerjoin(SavingsTransaction, SavingsTransaction.journal_entry_id == JournalEntry.id)
+        .where(JournalLine.account_id == account.id, JournalLine.member_id == member.id)
+        .where(JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
+        .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.line_no)
+    ).all()
+    rows = []
+    balance = opening
+    for on, description, amount, note in lines:
+        balance -= amount  # a liability: a credit (negative line) is a deposit
+        rows.append(
+            PassbookRow(
+                on=on,
+                description=_passbook_text(description, member, note or ""),
+                withdrawal_satang=amount if amount > 0 else 0,
+                deposit_satang=-amount if amount < 0 else 0,
+                balance_satang=balance,
+            )
         )
-        for line in book.lines
-    )
-    return SavingsSection(book.opening_satang, rows, book.balance_satang)
+    return SavingsSection(opening, tuple(rows), balance)
 
 
 def _receipt_numbers(session: Session, receipt_ids: Iterable[int | None]) -> dict[int, str]:
@@ -318,21 +331,29 @@ def welfare_rows(
     session: Session, member: Member, start: dt.date, end: dt.date
 ) -> tuple[WelfareRow, ...]:
     """Welfare paid to the member in the period (reversed payouts left out)."""
-    from fund.welfare.models import ClaimStatus, WelfareClaim
+    from fund.welfare.models import ClaimStatus, WelfareBenefitVersion, WelfareClaim
 
-    claims = session.scalars(
-        select(WelfareClaim)
+    # The status is checked here rather than in SQL: with it in the WHERE clause SQLite reads
+    # every paid claim of the fund by the status index instead of the member's own claims.
+    claims = session.execute(
+        select(
+            WelfareClaim.paid_on,
+            WelfareBenefitVersion.name,
+            WelfareClaim.amount_satang,
+            WelfareClaim.status,
+        )
+        .join(WelfareBenefitVersion, WelfareBenefitVersion.id == WelfareClaim.version_id)
         .where(
             WelfareClaim.member_id == member.id,
             WelfareClaim.paid_on >= start,
             WelfareClaim.paid_on <= end,
-            WelfareClaim.status == ClaimStatus.PAID,
         )
         .order_by(WelfareClaim.paid_on, WelfareClaim.id)
-    )
+    ).all()
     return tuple(
-        WelfareRow(on=c.paid_on, benefit=c.version.name, amount_satang=c.amount_satang)
-        for c in claims
+        WelfareRow(on=paid_on, benefit=name, amount_satang=amount)
+        for paid_on, name, amount, status in claims
+        if status == ClaimStatus.PAID
     )
 
 
@@ -343,7 +364,13 @@ def repair_section(
     the member has never had one."""
     account = get_account(session, AccountCode.MEMBER_RECEIVABLES)
     lines = session.execute(
-        select(JournalEntry, JournalLine)
+        select(
+            JournalEntry.entry_date,
+            JournalEntry.source,
+            JournalEntry.description,
+            JournalLine.memo,
+            JournalLine.amount_satang,
+        )
         .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
         .where(JournalLine.account_id == account.id, JournalLine.member_id == member.id)
         .where(JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
@@ -355,13 +382,13 @@ def repair_section(
         return None
     rows = tuple(
         RepairRow(
-            on=entry.entry_date,
-            job_no=line.memo if entry.source.startswith("repair.") else "",
-            description=entry.description,
-            charged_satang=line.amount_satang if line.amount_satang > 0 else 0,
-            paid_satang=-line.amount_satang if line.amount_satang < 0 else 0,
+            on=on,
+            job_no=memo if source.startswith("repair.") else "",
+            description=description,
+            charged_satang=amount if amount > 0 else 0,
+            paid_satang=-amount if amount < 0 else 0,
         )
-        for entry, line in lines
+        for on, source, description, memo, amount in lines
     )
     return RepairSection(opening, rows, closing)
 
