@@ -36,6 +36,17 @@ def public(view: F) -> F:
     return view
 
 
+def before_enrolment(view: F) -> F:
+    """Still usable by a user who must first set up a second factor (the enrolment pages,
+    logging out, the session timeout); every other page sends them to enrolment."""
+    view._chaeson_before_enrolment = True  # type: ignore[attr-defined]
+    return view
+
+
+def allowed_before_enrolment(view: Callable) -> bool:
+    return getattr(view, "_chaeson_before_enrolment", False) or allowed_roles(view) is None
+
+
 def allowed_roles(view: Callable) -> frozenset[Role] | None:
     """None for a public view; the set of roles otherwise (empty means nobody)."""
     if getattr(view, "_chaeson_public", False):
@@ -57,5 +68,10 @@ def enforce_access():
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         abort(401)
     if user.role not in needed:
+        abort(403)
+    if g.get("must_enrol") and not allowed_before_enrolment(view):
+        # The admin requires a second factor and this user has none yet: nothing else until then.
+        if request.method == "GET":
+            return redirect(url_for("auth.second_factor_setup"))
         abort(403)
     return None

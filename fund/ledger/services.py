@@ -198,6 +198,8 @@ DEFAULT_SETTINGS: dict[str, str] = {
     "fiscal_year.start_month": "10",
     # the smallest share of a year's surplus that must go to the reserve (basis points)
     "yearend.min_reserve_bp": "1000",
+    # "1": admin and committee users must have a second factor (fund/users/second_factor.py)
+    "security.require_second_factor": "0",
 }
 
 

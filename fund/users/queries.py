@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fund.users.models import User
+from fund.users.models import Role, User
 
 
 def get_user_by_username(session: Session, username: str) -> User | None:
@@ -12,3 +12,14 @@ def get_user_by_username(session: Session, username: str) -> User | None:
 
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
+
+
+def list_second_factor_users(session: Session) -> list[User]:
+    """Admin and committee users (those a second factor is for), by name."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.role.in_([Role.ADMIN, Role.COMMITTEE]))
+            .order_by(User.is_active.desc(), User.username)
+        )
+    )

@@ -23,8 +23,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from fund.users.models import Role
+from fund.users.second_factor import begin_enrolment
 from fund.users.services import create_user
 from tests.conftest import TEST_PASSWORD
+from tests.fund.users.helpers import enrol
 
 try:
     from playwright.sync_api import Browser, Page, sync_playwright
@@ -48,7 +50,15 @@ DEMO_MEMBERS = 20  # the ledger demo needs about this many to afford its expense
 EXTRA_USERS = [
     ("pwchange", "ทดลอง เปลี่ยนรหัส", Role.COMMITTEE),
     ("loginfail", "ทดลอง รหัสผิด", Role.COMMITTEE),
+    # second factor: half-way through set-up (the QR page), turned on (the code step, the
+    # admin's reset), and one who turns it on in the test
+    ("enrolling", "ทดลอง กำลังตั้งค่า", Role.COMMITTEE),
+    ("twostep", "ทดลอง สองขั้นตอน", Role.COMMITTEE),
+    ("twostep2", "ทดลอง สองขั้นตอนสอง", Role.ADMIN),
+    ("enrolme", "ทดลอง เปิดสองขั้นตอน", Role.COMMITTEE),
 ]
+#: users whose second factor is on from the start; their secrets are in LiveServer.two_step
+TWO_STEP_USERS = ("twostep", "twostep2")
 
 
 def _missing_browser() -> str | None:
@@ -78,6 +88,8 @@ class LiveServer:
     url: str
     engine: Engine
     _states: dict[str, dict] = field(default_factory=dict)
+    #: username -> (TOTP secret, recovery codes) of the users in TWO_STEP_USERS
+    two_step: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
     def session(self) -> Session:
         """A session on the served database, for looking up ids the tests need."""
@@ -99,8 +111,9 @@ def live_server(database_factory, tmp_path_factory) -> Iterator[LiveServer]:
         load_demo(
             session, members=DEMO_MEMBERS, years=1, password=TEST_PASSWORD, seed=2568, now=now
         )
+        extra = {}
         for username, name, role in EXTRA_USERS:
-            create_user(
+            extra[username] = create_user(
                 session,
                 username=username,
                 display_name=name,
@@ -109,6 +122,12 @@ def live_server(database_factory, tmp_path_factory) -> Iterator[LiveServer]:
                 now=now,
             )
         session.commit()
+        begin_enrolment(session, user=extra["enrolling"], now=now)
+        session.commit()
+        # Turned on two minutes ago: the codes of now and later are all unused.
+        two_step = {
+            u: enrol(session, extra[u], now - dt.timedelta(minutes=2)) for u in TWO_STEP_USERS
+        }
     app = create_app(
         {
             "DATABASE_URL": url,
@@ -120,7 +139,9 @@ def live_server(database_factory, tmp_path_factory) -> Iterator[LiveServer]:
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.effective_port}", engine=engine)
+        yield LiveServer(
+            url=f"http://127.0.0.1:{server.effective_port}", engine=engine, two_step=two_step
+        )
     finally:
         server.close()
         thread.join(timeout=5)

@@ -20,6 +20,7 @@ from fund.ledger.models import JournalEntry, Receipt
 from fund.loans.models import Loan, LoanApplication, Repayment
 from fund.members.models import Member, MemberStatus
 from fund.savings.models import SavingsTransaction
+from fund.users.models import User
 from fund.welfare.models import WelfareBenefit, WelfareClaim
 from repair_center.devices.models import Device
 from repair_center.jobs.models import RepairJob
@@ -63,6 +64,16 @@ def first_of(model, template: str) -> Callable[[Session], str | None]:
     return path
 
 
+def user_page(username: str, template: str) -> Callable[[Session], str | None]:
+    """``template`` formatted with the id of the user ``username``."""
+
+    def path(db: Session) -> str | None:
+        found = db.scalar(select(User.id).where(User.username == username))
+        return None if found is None else template.format(id=found)
+
+    return path
+
+
 def first_repayment_reverse(db: Session) -> str | None:
     found = db.execute(
         select(Repayment.loan_id, Repayment.id).order_by(Repayment.id).limit(1)
@@ -75,6 +86,14 @@ PAGES: list[PageCheck] = [
     PageCheck("login", "/login", None),
     *(PageCheck(f"home-{role}", "/", role) for role in DEMO_ROLES),
     PageCheck("password", "/account/password", "committee"),
+    PageCheck("account", "/account", "committee"),
+    PageCheck("account-repair", "/account", "repair"),
+    PageCheck("two-step-intro", "/account/two-step", "admin"),
+    PageCheck("two-step-setup", "/account/two-step", "enrolling"),
+    PageCheck("admin-security", "/admin/security", "admin"),
+    PageCheck(
+        "admin-two-step-reset", user_page("twostep", "/admin/users/{id}/second-factor"), "admin"
+    ),
     PageCheck("admin-users", "/admin/users", "admin"),
     PageCheck("admin-audit", "/admin/audit", "admin"),
     PageCheck("auditor-audit", "/admin/audit", "auditor"),

@@ -8,8 +8,17 @@ from werkzeug.routing import Rule
 from fund.users.models import Role
 from web.access import allowed_roles
 
-# Endpoints anyone may reach without logging in.
-EXPECTED_PUBLIC = {"auth.login", "auth.set_language", "healthz", "static"}
+# Endpoints anyone may reach without logging in. The second step of a login is public in the
+# sense that nobody is logged in yet: it shows anything only to a cookie holding a live challenge
+# (tests/security/test_second_factor.py walks every other route in that half-way state).
+EXPECTED_PUBLIC = {
+    "auth.login",
+    "auth.set_language",
+    "auth.second_factor",
+    "auth.recovery_login",
+    "healthz",
+    "static",
+}
 
 
 def _url_for_rule(rule: Rule) -> str:

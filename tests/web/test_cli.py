@@ -88,3 +88,24 @@ def test_demo_password_comes_from_the_environment_when_not_given(cli_env, monkey
     result = runner.invoke(main, ["demo", "--members", "2", "--years", "1"])
     assert result.exit_code == 0, result.output
     assert "from-the-env-123" in result.output
+
+
+def test_reset_second_factor_from_the_command_line_is_audited(cli_env):
+    import datetime as dt
+
+    from tests.fund.users.helpers import enrol
+
+    runner, engine = cli_env
+    runner.invoke(main, ["create-user", "boss", "--role", "admin"], input="a-long-enough-secret\n")
+    with Session(engine, expire_on_commit=False) as s:
+        enrol(s, s.scalar(select(User).where(User.username == "boss")), dt.datetime.now(dt.UTC))
+    result = runner.invoke(main, ["reset-second-factor", "Boss"])
+    assert result.exit_code == 0, result.output
+    with Session(engine) as s:
+        assert not s.scalar(select(User).where(User.username == "boss")).has_second_factor
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "user.totp.reset"))
+        assert (entry.actor_id, entry.channel) == (None, "cli")
+    again = runner.invoke(main, ["reset-second-factor", "boss"])
+    assert again.exit_code == 1 and "ยังไม่ได้เปิดใช้" in again.output
+    missing = runner.invoke(main, ["reset-second-factor", "nobody"])
+    assert missing.exit_code == 1 and "ไม่พบผู้ใช้" in missing.output

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
@@ -32,3 +32,11 @@ class UserForm(FlaskForm):
         validators=[DataRequired(_l("กรุณากรอกรหัสผ่าน")), Length(min=10, max=256)],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class SecuritySettingsForm(FlaskForm):
+    require_second_factor = BooleanField(_l("ผู้ดูแลระบบและกรรมการทุกคนต้องใช้การยืนยันตัวตนสองขั้นตอน"))
+
+
+class ResetSecondFactorForm(FlaskForm):
+    """Only the CSRF token: the confirmation button."""

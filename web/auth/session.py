@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, g, request, session
 
+from fund.users.second_factor import must_enrol
 from fund.users.services import IDLE_TIMEOUT, TOUCH_INTERVAL, LiveSession, live_session
 from web.clock import now
 
@@ -14,6 +15,7 @@ UNTOUCHED_ENDPOINTS = frozenset({"auth.session_status"})
 def load_user() -> None:
     g.user = None
     g.live_session = None
+    g.must_enrol = False
     token = session.get("token")
     # CSS, JS and fonts need no user; skipping them keeps a page's parallel requests from
     # competing to touch the same session row.
@@ -26,6 +28,8 @@ def load_user() -> None:
         revoked = bool(db.dirty)  # an expired session was just marked revoked
         if revoked:
             db.commit()
+        # A user the admin requires to have a second factor, who has none yet.
+        g.must_enrol = live is not None and must_enrol(db, live.user)
     finally:
         db.close()
     if live is not None and _needs_touch(live):

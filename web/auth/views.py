@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from fund.audit.services import record_audit
 from fund.errors import DomainError
 from fund.users.models import User
+from fund.users.second_factor import start_login_challenge
 from fund.users.services import (
     authenticate,
     change_password,
@@ -27,7 +28,7 @@ from fund.users.services import (
     is_throttled,
     start_session,
 )
-from web.access import EVERYONE, public, roles
+from web.access import EVERYONE, before_enrolment, public, roles
 from web.auth.forms import ChangePasswordForm, LoginForm
 from web.clock import now
 from web.database import get_db
@@ -64,25 +65,56 @@ def login():
             if user is None:
                 db.commit()  # keep the failed attempt: it is what throttling counts
                 form.form_errors.append(_("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"))
-            else:
-                token = start_session(db, user=user, now=now())
-                record_audit(
-                    db, actor=user, action="user.login", entity="user", entity_id=user.id, at=now()
-                )
+            elif user.has_second_factor:
+                # Half-way: the cookie holds only a challenge for the code page; no session yet.
+                challenge = start_login_challenge(db, user=user, now=now())
                 db.commit()
-                lang = session.get("lang")
-                # A fresh cookie on every login: a session fixed before login is worthless.
-                session.clear()
-                session["token"] = token
-                if lang:
-                    session["lang"] = lang
-                return redirect(_safe_next(request.args.get("next")))
+                fresh_cookie(**{CHALLENGE_KEY: challenge})
+                return redirect(
+                    url_for("auth.second_factor", next=request.args.get("next") or None)
+                )
+            else:
+                return finish_login(db, user)
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
 
 
+#: the Flask-session key of the half-way login's challenge token
+CHALLENGE_KEY = "login_challenge"
+
+
+def fresh_cookie(**values: str) -> None:
+    """A new cookie holding only ``values`` (and the chosen language): whatever was fixed in the
+    old cookie before this step is worthless after it."""
+    lang = session.get("lang")
+    session.clear()
+    session.update(values)
+    if lang:
+        session["lang"] = lang
+
+
+def finish_login(db, user: User, *, second_factor: str | None = None, message: str | None = None):
+    """Open the real session (a new token in a new cookie), audit it, go where the user was."""
+    token = start_session(db, user=user, now=now())
+    record_audit(
+        db,
+        actor=user,
+        action="user.login",
+        entity="user",
+        entity_id=user.id,
+        details={"second_factor": second_factor} if second_factor else None,
+        at=now(),
+    )
+    db.commit()
+    fresh_cookie(token=token)
+    if message:
+        flash(message, "success")  # after the cookie is renewed, or it would be lost with it
+    return redirect(_safe_next(request.args.get("next")))
+
+
 @bp.post("/logout")
 @roles(*EVERYONE)
+@before_enrolment
 def logout():
     db = get_db()
     token = session.get("token")
@@ -92,10 +124,7 @@ def logout():
             db, actor=g.user, action="user.logout", entity="user", entity_id=g.user.id, at=now()
         )
         db.commit()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    fresh_cookie()
     flash(_("ออกจากระบบแล้ว"), "success")
     return redirect(url_for("auth.login"))
 
@@ -166,6 +195,7 @@ def _session_timeout_context() -> dict:
 
 @bp.get("/account/session")
 @roles(*EVERYONE)
+@before_enrolment
 def session_status():
     """How long the session has left; reading this does not count as activity."""
     return jsonify(_seconds_left(g.live_session))
@@ -173,6 +203,7 @@ def session_status():
 
 @bp.post("/account/session/extend")
 @roles(*EVERYONE)
+@before_enrolment
 def extend():
     db = get_db()
     live = extend_session(db, token=session.get("token", ""), now=now())
@@ -183,3 +214,6 @@ def extend():
         return jsonify(_seconds_left(live))
     flash(_("ต่อเวลาใช้งานแล้ว"), "success")
     return redirect(_safe_next(request.form.get("next")))
+
+
+from web.auth import second_factor_views  # noqa: E402, F401  (routes on bp)
