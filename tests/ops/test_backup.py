@@ -8,12 +8,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from fund.audit.services import record_audit
+from fund.db import UTCDateTime
 from fund.errors import Conflict, InvalidInput
 from web.cli import main
 from web.db import make_engine
@@ -26,7 +28,7 @@ from web.ops.backup import (
     sha256_file,
 )
 
-from .conftest import scalar, seed
+from .conftest import NOW, scalar, seed
 
 
 def _rewrite(archive: Path, out: Path, *, manifest_change=None, payload_change=None) -> None:
@@ -207,7 +209,7 @@ def test_a_backup_of_an_older_schema_is_restored_then_migrated(
 ):
     old = database_factory.new_url(backend, migrate=False)
     upgrade(old, "0001")
-    seed(old, users=2, audit_rows=1)
+    seed_baseline(old, users=2)
     result = create_backup(old, tmp_path / "old.zip", now=now)
     assert result.manifest["revision"] == "0001"
     target = database_factory.new_url(backend, migrate=False)
@@ -275,3 +277,35 @@ def test_cli_backup_and_restore_say_what_they_did(
     assert "กู้คืนแล้ว (restored)" in done.output
     assert "previous data saved to" in done.output
     assert list((tmp_path / "instance" / "backups").glob("chaeson-before-restore-*.zip"))
+
+
+def seed_baseline(url: str, *, users: int) -> None:
+    """Users in the 0001 schema's columns (the ORM models follow the newest schema, not 0001)."""
+    table = sa.table(
+        "users",
+        sa.column("username", sa.String()),
+        sa.column("display_name", sa.String()),
+        sa.column("role", sa.String()),
+        sa.column("password_hash", sa.String()),
+        sa.column("is_active", sa.Boolean()),
+        sa.column("session_generation", sa.Integer()),
+        sa.column("created_at", UTCDateTime()),
+    )
+    rows = [
+        {
+            "username": f"user{i}",
+            "display_name": f"ผู้ใช้ {i}",
+            "role": "committee",
+            "password_hash": "x",
+            "is_active": True,
+            "session_generation": 1,
+            "created_at": NOW,
+        }
+        for i in range(users)
+    ]
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(table.insert(), rows)
+    finally:
+        engine.dispose()
