@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from fund.users.models import Role
 
@@ -73,5 +74,10 @@ def enforce_access():
         # The admin requires a second factor and this user has none yet: nothing else until then.
         if request.method == "GET":
             return redirect(url_for("auth.second_factor_setup"))
-        abort(403)
+        return render_template(
+            "errors/error.html",
+            status=403,
+            title=_("ต้องตั้งค่าการยืนยันตัวตนสองขั้นตอนก่อน"),
+            message=_("ผู้ดูแลระบบกำหนดให้ผู้ดูแลระบบและกรรมการทุกคนต้องใช้การยืนยันตัวตนสองขั้นตอน"),
+        ), 403
     return None

@@ -106,6 +106,8 @@ def test_a_user_who_must_enrol_reaches_only_enrolment_logout_and_the_session_clo
                 sent_to_enrolment += 1
             else:
                 assert response.status_code == 403, (rule.rule, method, response.status_code)
+                if role in allowed_roles(view):
+                    assert "ต้องตั้งค่าการยืนยันตัวตนสองขั้นตอนก่อน" in response.get_data(True)
     assert sent_to_enrolment > 10
     public = {e for e, v in app.view_functions.items() if allowed_roles(v) is None}
     assert open_to_them - public == {
