@@ -167,27 +167,72 @@ def is_throttled(session: Session, *, username: str, address: str, now: dt.datet
     return by_name >= MAX_FAILURES_PER_USERNAME or by_address >= MAX_FAILURES_PER_ADDRESS
 
 
+@dataclass(frozen=True)
+class PasswordCheck:
+    """What Argon2 said about one login attempt, worked out before the login's write transaction."""
+
+    username: str
+    user_id: int | None
+    #: the hash the password was checked against; if it has changed since, check again
+    password_hash: str | None
+    matches: bool
+    #: the password hashed with the current parameters, when the stored hash needs an upgrade
+    new_hash: str | None = None
+
+
+def check_password(session: Session, *, username: str, password: str) -> PasswordCheck:
+    """Run Argon2 for a login attempt, writing nothing.
+
+    Argon2 is slow on purpose (about half a second). Run in a read transaction before the login's
+    write transaction, it no longer holds up everyone else's postings, which on SQLite wait for
+    that transaction. :func:`authenticate` trusts the result only while the user's password hash
+    is still the one checked here. An unknown username is checked against a dummy hash, so the
+    time taken does not tell which names exist.
+    """
+    username = username.strip().lower()
+    return _check(username, session.scalar(select(User).where(User.username == username)), password)
+
+
+def _check(username: str, user: User | None, password: str) -> PasswordCheck:
+    stored = user.password_hash if user else None
+    try:
+        _hasher.verify(stored or _DUMMY_HASH, password)
+        matches = user is not None
+    except (VerificationError, InvalidHashError):
+        matches = False
+    new_hash = hash_password(password) if matches and _hasher.check_needs_rehash(stored) else None
+    return PasswordCheck(username, user.id if user else None, stored, matches, new_hash)
+
+
 def authenticate(
-    session: Session, *, username: str, password: str, address: str, now: dt.datetime
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    address: str,
+    now: dt.datetime,
+    checked: PasswordCheck | None = None,
 ) -> User | None:
     """Return the user when the password is right, else record a failed attempt and return None.
 
     The caller must check :func:`is_throttled` first; a throttled login is refused without even
-    checking the password, so guessing gains nothing.
+    checking the password, so guessing gains nothing. ``checked`` is :func:`check_password`'s
+    answer from before this transaction: used when the user and their password hash are still
+    the same (else the password is checked again here); whether the user is active is always
+    read in this transaction.
     """
     username = username.strip().lower()
     user = session.scalar(select(User).where(User.username == username))
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-        ok = user is not None and user.is_active
-    except (VerificationError, InvalidHashError):
-        ok = False
+    current = (username, user.id, user.password_hash) if user else (username, None, None)
+    if checked is None or (checked.username, checked.user_id, checked.password_hash) != current:
+        checked = _check(username, user, password)
+    ok = checked.matches and user is not None and user.is_active
     if not ok:
         session.add(LoginAttempt(username=username[:64], address=address[:64], attempted_at=now))
         session.flush()
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if checked.new_hash is not None:
+        user.password_hash = checked.new_hash
     return user
 
 

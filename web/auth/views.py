@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     jsonify,
@@ -23,6 +24,7 @@ from fund.users.second_factor import start_login_challenge
 from fund.users.services import (
     authenticate,
     change_password,
+    check_password,
     end_session,
     extend_session,
     is_throttled,
@@ -53,14 +55,27 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        db = get_db()
         address = request.remote_addr or "unknown"
         username = form.username.data
-        if is_throttled(db, username=username, address=address, now=now()):
+        # Argon2 (half a second by design) runs before the write transaction, which every other
+        # writer waits for on SQLite. The throttle is checked before it, so a throttled login
+        # costs no Argon2, and again inside the write transaction, where the count is exact.
+        checked = None
+        with current_app.extensions["chaeson_sessions"](write=False) as reader:
+            throttled = is_throttled(reader, username=username, address=address, now=now())
+            if not throttled:
+                checked = check_password(reader, username=username, password=form.password.data)
+        db = get_db()
+        if throttled or is_throttled(db, username=username, address=address, now=now()):
             form.form_errors.append(_("ลองเข้าสู่ระบบผิดหลายครั้งเกินไป กรุณารอ 15 นาทีแล้วลองใหม่"))
         else:
             user = authenticate(
-                db, username=username, password=form.password.data, address=address, now=now()
+                db,
+                username=username,
+                password=form.password.data,
+                address=address,
+                now=now(),
+                checked=checked,
             )
             if user is None:
                 db.commit()  # keep the failed attempt: it is what throttling counts
