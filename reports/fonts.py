@@ -31,6 +31,7 @@ leave fonts other than `ThaiTTFont` untouched.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -100,6 +101,11 @@ class ThaiTTFont(TTFont):
         self._context_codes: dict[tuple[int, str, float], int] = {}
         self._next_context = _CONTEXT_BASE
         self._names_cache: dict[int, str] | None = None
+        self._dest_cache: dict[int, str] = {}
+        # Every document embeds its own subset of the font; the same code points give the
+        # same subset bytes (a code point's glyph never changes once given), and most
+        # statements of a batch use the same bold subset.
+        self.face.makeSubset = _cached_subsets(self.face.makeSubset)
 
     def natural_text(self, code: int) -> str | None:
         """The text a code point extracts as without any help (None for private codes)."""
@@ -142,6 +148,14 @@ class ThaiTTFont(TTFont):
         return chr(code)
 
     def _dest(self, code: int) -> str:
+        # a code point's text never changes once given (context and private codes are
+        # allocated once), so its CMap destination is computed once
+        dest = self._dest_cache.get(code)
+        if dest is None:
+            dest = self._dest_cache[code] = self._dest_text(code)
+        return dest
+
+    def _dest_text(self, code: int) -> str:
         if code in self.tounicode_text:
             text = self.tounicode_text[code]
         elif code in self.cmap_codes or code < 0xE000:
@@ -191,6 +205,22 @@ class ThaiTTFont(TTFont):
             stream = doc.idToObject.get("toUnicodeCMap:" + base_name)
             if stream is not None:
                 stream.content = self.to_unicode_cmap(base_name, subset)
+
+
+#: font subsets kept per font (bytes of an embedded TrueType subset, ~10-40 KB each)
+SUBSET_CACHE_SIZE = 16
+
+
+def _cached_subsets(make_subset):
+    """``make_subset(codes) -> bytes`` memoized on the code sequence (bounded LRU)."""
+    cached = functools.lru_cache(maxsize=SUBSET_CACHE_SIZE)(lambda codes: make_subset(list(codes)))
+
+    def makeSubset(subset):
+        return cached(tuple(subset))
+
+    makeSubset.cache = cached
+    makeSubset.uncached = make_subset
+    return makeSubset
 
 
 def _cluster_targets(glyph_count: int, text: str) -> list[str]:
@@ -380,6 +410,13 @@ def actual_text(font, shaped: str) -> str | None:
     """
     if not isinstance(font, ThaiTTFont) or not isinstance(shaped, ShapedStr):
         return None
+    return _actual_text(font, str(shaped))
+
+
+@functools.lru_cache(maxsize=8192)
+def _actual_text(font: ThaiTTFont, shaped: str) -> str | None:
+    # the code points of a drawn run were all given their text when it was shaped, and a code
+    # point's text never changes: the answer for the same run is always the same
     parts = []
     needed = False
     for ch in str(shaped):

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reportlab.lib import colors
 from reportlab.lib.abag import ABag
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph
 
 from reports import fonts, thai_text
@@ -38,8 +39,17 @@ TEXTS = [
 ]
 
 
+def _thai_fonts() -> list[fonts.ThaiTTFont]:
+    fonts.register_fonts()
+    return [pdfmetrics.getFont(name) for name in (fonts.REGULAR, fonts.BOLD)]
+
+
 def _clear_caches() -> None:
     fonts.shape_cache.clear()
+    fonts._actual_text.cache_clear()
+    for font in _thai_fonts():
+        font.face.makeSubset.cache.cache_clear()
+        font._dest_cache.clear()
     for cached in (
         thai_text._text_width,
         thai_text._break_lines,
@@ -73,6 +83,10 @@ def test_documents_are_byte_identical_without_the_caches(monkeypatch):
     monkeypatch.setattr(thai_text, "_break_lines", thai_text._break_lines.__wrapped__)
     monkeypatch.setattr(thai_text, "plain_frags", lambda lines, style: None)  # always parse
     monkeypatch.setattr(ThaiParagraph, "reuse_wraps", False)
+    monkeypatch.setattr(fonts, "_actual_text", fonts._actual_text.__wrapped__)
+    monkeypatch.setattr(fonts.ThaiTTFont, "_dest", fonts.ThaiTTFont._dest_text)
+    for font in _thai_fonts():
+        monkeypatch.setattr(font.face, "makeSubset", font.face.makeSubset.uncached)
     uncached = _documents()
     assert len(fonts.shape_cache) == 0
     assert uncached == cached
@@ -87,6 +101,18 @@ def test_shape_cache_is_a_bounded_lru():
     assert len(cache) == 2
     assert cache.get("b") is fonts._MISSING
     assert (cache.get("a"), cache.get("c")) == (1, 3)
+
+
+def test_font_subsets_are_reused_only_for_the_same_code_points():
+    font = _thai_fonts()[1]
+    make = font.face.makeSubset
+    make.cache.cache_clear()
+    codes = [ord(c) for c in "รายงานสถานะ"]
+    first = make(codes)
+    assert make(list(codes)) is first and make.cache.cache_info().hits == 1
+    assert make(codes[::-1]) != first
+    assert make.uncached(codes) == first
+    assert make.cache.cache_info().maxsize == fonts.SUBSET_CACHE_SIZE
 
 
 def test_the_process_wide_shape_cache_stays_within_its_bound(monkeypatch):
