@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -61,3 +62,36 @@ def test_empty_batch_is_refused():
     with pytest.raises(ValueError):
         batch.render_single_file([])
     assert list(batch.render_each([])) == []
+
+
+@pytest.mark.slow
+def test_many_statements_in_chunks_come_back_complete_and_in_order():
+    statements = _members(40)
+    assert batch._chunksize(len(statements), 2) > 1  # several statements per round trip
+    seen = []
+    results = list(batch.render_each(statements, workers=2, progress=lambda d, t: seen.append(d)))
+    assert [d.member_no for d, _ in results] == [s.member_no for s in statements]
+    assert all(pdf.startswith(b"%PDF") for _, pdf in results)
+    assert seen == list(range(1, 41))
+    # the same bytes as rendering each in this process (the workers' warm caches change nothing)
+    for data, pdf in results[:3]:
+        assert _strip_ids(pdf) == _strip_ids(batch.statement_pdf(data))
+
+
+def _strip_ids(pdf: bytes) -> bytes:
+    """A PDF without what differs between any two renders (time stamps, document ids)."""
+    pdf = re.sub(rb"/(CreationDate|ModDate) \(D:[^)]*\)", b"", pdf)
+    return re.sub(rb"/ID\s*\[<[0-9a-f]+><[0-9a-f]+>\]", b"", pdf)
+
+
+def test_workers_start_from_a_warm_fork_server():
+    context = batch.worker_context()
+    assert context.get_start_method() == "forkserver"
+    assert "reports.preload" in batch.PRELOAD
+    assert list(batch._pool_map(batch._is_warm, [None, None], 2)) == [True, True]
+
+
+def test_chunks_keep_every_worker_busy():
+    assert batch._chunksize(5, 2) == 1
+    assert batch._chunksize(1000, 2) == 8
+    assert batch._chunksize(100, 4) == 3

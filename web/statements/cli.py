@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from fund.errors import DomainError, InvalidInput
 from fund.thaidate import parse_iso_or_be
-from reports.batch import render_each, render_single_file
+from reports.batch import PARALLEL_MIN, render_each, render_single_file, start_workers_early
 from reports.statement import statement_pdf
 from web.cli import cli_session, fail, main
 from web.clock import BANGKOK
@@ -88,6 +88,8 @@ def statements_command(
         if not members:
             raise InvalidInput("ไม่มีสมาชิกที่ยังเป็นสมาชิกอยู่", "There are no active members.")
         click.echo(f"รวบรวมข้อมูลสมาชิก {len(members)} ราย (gathering {len(members)} members)")
+        if len(members) >= PARALLEL_MIN:
+            start_workers_early(workers)  # the workers warm up while the data is gathered
         statements = statements_for(db, members, start=start, end=end, printed_on=_today())
     except DomainError as err:
         fail(err)

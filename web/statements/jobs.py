@@ -20,7 +20,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from reports.batch import render_each, render_single_file
+from reports.batch import PARALLEL_MIN, render_each, render_single_file, start_workers_early
 from web.statements.data import active_members, month_bounds, statements_for
 
 MODES = ("single", "each")
@@ -141,6 +141,8 @@ def run_batch(app: Flask, status: BatchStatus, printed_on: dt.date) -> None:
                 members = active_members(session, order=status.order)
                 status.state, status.total = "gathering", len(members)
                 _write(status, app)
+                if len(members) >= PARALLEL_MIN:
+                    start_workers_early(workers)  # warms up while the data is gathered
                 statements = statements_for(
                     session, members, start=start, end=end, printed_on=printed_on
                 )
