@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from multiprocessing import get_all_start_methods
 
 import pytest
 
@@ -84,6 +85,9 @@ def _strip_ids(pdf: bytes) -> bytes:
     return re.sub(rb"/ID\s*\[<[0-9a-f]+><[0-9a-f]+>\]", b"", pdf)
 
 
+@pytest.mark.skipif(
+    "forkserver" not in get_all_start_methods(), reason="no fork server on this platform"
+)
 def test_workers_start_from_a_warm_fork_server():
     context = batch.worker_context()
     assert context.get_start_method() == "forkserver"
