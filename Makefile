@@ -36,7 +36,9 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
 
 ## Load test (loopback only, bounded): 20 clients post deposits and repayments over HTTP for
-## 60 s against `chaeson serve`; fails on any 5xx, a lost or doubled posting, or `chaeson check`.
+## 60 s against `chaeson serve`; fails on any 5xx, a request unanswered for 30 s, a lost or doubled
+## posting, or `chaeson check`; prints p50/p95/max latency per kind and requests/s. `.ci/run`
+## runs it after `make test` (about 1.5 minutes).
 ## CHAESON_SOAK_DATABASE_URL=postgresql+psycopg://… runs it on PostgreSQL.
 soak: $(STAMP)
 	$(BIN)/python -m web.ops.soak --clients 20 --seconds 60
