@@ -318,9 +318,24 @@ def _savings_posted(session: Session) -> CheckResult:
     return result
 
 
+def _kept_balances(session: Session) -> CheckResult:
+    from fund.ledger.balances import mismatches
+
+    result = CheckResult(
+        "ledger.kept_balances",
+        "ยอดคงเหลือที่เก็บไว้ตรงกับสมุดรายวัน (ทุกบัญชี สมาชิก สัญญา และทุกวัน)",
+        "Kept balances equal the journal (every account, member, loan and day)",
+    )
+    result.checked = int(session.scalar(select(func.count()).select_from(JournalLine)))
+    for problem in mismatches(session, limit=MAX_LISTED):
+        result.add(problem)
+    return result
+
+
 def checks(session: Session) -> list[CheckResult]:
     """The ledger's own invariants, in the order they are printed."""
     return [
+        _kept_balances(session),
         _entries_balanced(session),
         _totals_per_period(session),
         _subledgers(session),

@@ -192,3 +192,47 @@ class Receipt(Base):
     @property
     def is_void(self) -> bool:
         return self.voided_at is not None
+
+
+class LedgerBalance(Base):
+    """A balance kept up to date from the journal, so reading it never sums the history.
+
+    ``sub_key`` 0 is the whole account; a member's or a loan's part of a sub-ledger account is
+    kept under the member's or the loan's id as well. Written only by fund/ledger/balances.py
+    when a transaction commits; ``chaeson check`` compares every row with the journal.
+    """
+
+    __tablename__ = "ledger_balances"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    #: 0 = the whole account; else the member's or the loan's id (by the account's sub-ledger)
+    sub_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    #: debit-positive satang, every line of the account (or key) ever posted
+    amount_satang: Mapped[int]
+
+
+class LedgerDailyChange(Base):
+    """The net change of a balance on one day: a balance as of a date is the kept balance less
+    the changes after it, and the lowest future balance is a walk over the days after a date."""
+
+    __tablename__ = "ledger_daily_changes"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    #: as in LedgerBalance
+    sub_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    #: the entries' accounting date
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    #: debit-positive satang posted that day
+    amount_satang: Mapped[int]
+
+
+class LedgerPending(Base):
+    """A journal line not yet added to the kept balances (a database trigger writes one row per
+    new line; the committing transaction applies and deletes them). Reads add what is pending,
+    so a balance is right even before it is applied."""
+
+    __tablename__ = "ledger_pending"
+
+    line_id: Mapped[int] = mapped_column(
+        ForeignKey("journal_lines.id"), primary_key=True, autoincrement=False
+    )

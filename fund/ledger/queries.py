@@ -1,8 +1,8 @@
-"""Balances and the committee's statements, always computed from the journal itself.
+"""Balances and the committee's statements.
 
-Balances are sums over indexed lines: (account, member), (account, loan) and the entry date, so
-a member's or a loan's balance reads only that member's or loan's lines however long the
-history grows.
+Balances come from the kept balances (fund/ledger/balances.py: per account, member or loan, and
+per day, maintained from the journal and verified against it by ``chaeson check``), so reading
+one costs the same however long the history grows.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fund.ledger import balances as kept
 from fund.ledger.accounts import CASH_ACCOUNTS, AccountCode, AccountType
 from fund.ledger.models import Account, JournalEntry, JournalLine, PeriodClose, Receipt
 from fund.ledger.services import get_account
@@ -33,7 +34,7 @@ def account_balance(
     session: Session, code: AccountCode | str, *, as_of: dt.date | None = None
 ) -> int:
     """Debit-positive balance of an account in satang (a liability's balance is negative)."""
-    return _sum(session, JournalLine.account_id == get_account(session, code).id, as_of=as_of)
+    return kept.balance(session, get_account(session, code), as_of=as_of)
 
 
 def member_savings_balance(
@@ -41,20 +42,13 @@ def member_savings_balance(
 ) -> int:
     """What the fund owes the member in savings (positive)."""
     account = get_account(session, AccountCode.MEMBER_SAVINGS)
-    return -_sum(
-        session,
-        JournalLine.account_id == account.id,
-        JournalLine.member_id == member_id,
-        as_of=as_of,
-    )
+    return -kept.balance(session, account, member_id, as_of=as_of)
 
 
 def loan_balance(session: Session, loan_id: int, *, as_of: dt.date | None = None) -> int:
     """Outstanding principal of a loan (positive = the member owes the fund)."""
     account = get_account(session, AccountCode.LOANS_RECEIVABLE)
-    return _sum(
-        session, JournalLine.account_id == account.id, JournalLine.loan_id == loan_id, as_of=as_of
-    )
+    return kept.balance(session, account, loan_id, as_of=as_of)
 
 
 def member_receivable_balance(
@@ -62,12 +56,7 @@ def member_receivable_balance(
 ) -> int:
     """What the member owes the fund outside loans (e.g. repair charges)."""
     account = get_account(session, AccountCode.MEMBER_RECEIVABLES)
-    return _sum(
-        session,
-        JournalLine.account_id == account.id,
-        JournalLine.member_id == member_id,
-        as_of=as_of,
-    )
+    return kept.balance(session, account, member_id, as_of=as_of)
 
 
 def member_loans_outstanding(
@@ -115,16 +104,7 @@ class AccountRow:
 def _balances_by_account(
     session: Session, *, as_of: dt.date | None = None, since: dt.date | None = None
 ) -> list[AccountRow]:
-    stmt = (
-        select(JournalLine.account_id, func.sum(JournalLine.amount_satang))
-        .join(JournalEntry, JournalLine.entry_id == JournalEntry.id)
-        .group_by(JournalLine.account_id)
-    )
-    if as_of is not None:
-        stmt = stmt.where(JournalEntry.entry_date <= as_of)
-    if since is not None:
-        stmt = stmt.where(JournalEntry.entry_date >= since)
-    sums = dict(session.execute(stmt).all())
+    sums = kept.account_totals(session, as_of=as_of, since=since)
     rows = []
     for account in session.scalars(select(Account).order_by(Account.code)):
         rows.append(
@@ -305,7 +285,10 @@ def cash_book(
     codes: tuple[AccountCode | str, ...] = CASH_ACCOUNTS,
 ) -> CashBook:
     ids = [get_account(session, c).id for c in codes]
-    opening = _sum(session, JournalLine.account_id.in_(ids), as_of=start - dt.timedelta(days=1))
+    opening = sum(
+        kept.balance(session, get_account(session, c), as_of=start - dt.timedelta(days=1))
+        for c in codes
+    )
     rows = session.execute(
         select(
             JournalEntry.id,

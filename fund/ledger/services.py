@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from fund.audit.services import record_audit
 from fund.errors import Conflict, InvalidInput, NotFound
+from fund.ledger import balances as kept
 from fund.ledger.accounts import AccountCode, AccountType, Subledger
 from fund.ledger.models import Account, JournalEntry, JournalLine, PeriodClose, Setting
 from fund.money import format_baht
@@ -353,42 +354,22 @@ def lock_balances(session: Session, keys: Iterable[tuple[Account, int | None]]) 
         session.execute(text("SELECT pg_advisory_xact_lock(:a, :k)"), {"a": account_id, "k": key})
 
 
-def _sub_filter(account: Account, key: int | None):
-    if account.subledger is Subledger.MEMBER:
-        return JournalLine.member_id == key
-    if account.subledger is Subledger.LOAN:
-        return JournalLine.loan_id == key
-    return None
-
-
 def lowest_balance_from(
     session: Session, account: Account, key: int | None, from_date: dt.date
 ) -> int:
     """The lowest the balance (normal side positive) stands on ``from_date`` or any later date.
 
     A new line dated ``from_date`` changes every balance from that day on, so this is how much
-    can still be taken out then without the balance going below zero on any day.
+    can still be taken out then without the balance going below zero on any day. Read from the
+    kept balances: the cost follows the days after ``from_date``, not the journal's length.
     """
     sign = 1 if account.type.debit_normal else -1
-    conditions = [JournalLine.account_id == account.id]
-    sub = _sub_filter(account, key)
-    if sub is not None:
-        conditions.append(sub)
-    base = session.scalar(
-        select(func.coalesce(func.sum(JournalLine.amount_satang), 0))
-        .join(JournalEntry, JournalLine.entry_id == JournalEntry.id)
-        .where(*conditions, JournalEntry.entry_date <= from_date)
-    )
-    later = session.execute(
-        select(JournalEntry.entry_date, func.sum(JournalLine.amount_satang))
-        .join(JournalEntry, JournalLine.entry_id == JournalEntry.id)
-        .where(*conditions, JournalEntry.entry_date > from_date)
-        .group_by(JournalEntry.entry_date)
-        .order_by(JournalEntry.entry_date)
-    ).all()
-    running = lowest = sign * int(base)
+    sub_key = key if account.subledger is not Subledger.NONE else kept.WHOLE_ACCOUNT
+    later = kept.daily_changes_after(session, account, sub_key, from_date)
+    base = kept.balance(session, account, sub_key) - sum(amount for _day, amount in later)
+    running = lowest = sign * base
     for _day, amount in later:
-        running += sign * int(amount)
+        running += sign * amount
         lowest = min(lowest, running)
     return lowest
 
@@ -554,6 +535,7 @@ def post_entry(
                 memo=spec.memo,
             )
         )
+    kept.mark_posted(session)
     if idempotency_key is None and _reverses is None:
         session.add(entry)
         session.flush()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fund.ledger import balances as kept
 from fund.ledger.accounts import AccountCode
 from fund.ledger.models import JournalEntry, JournalLine, Receipt
 from fund.ledger.services import get_account
@@ -52,13 +53,7 @@ def passbook(
     base = [JournalLine.account_id == account.id, JournalLine.member_id == member.id]
     opening = 0
     if start is not None:
-        opening = -int(
-            session.scalar(
-                select(func.coalesce(func.sum(JournalLine.amount_satang), 0))
-                .join(JournalEntry, JournalLine.entry_id == JournalEntry.id)
-                .where(*base, JournalEntry.entry_date < start)
-            )
-        )
+        opening = -kept.balance(session, account, member.id, as_of=start - dt.timedelta(days=1))
     stmt = (
         select(JournalEntry, JournalLine.amount_satang)
         .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
@@ -133,16 +128,18 @@ def member_savings_list(
 ) -> list[MemberSavingsRow]:
     """Every member with savings or an agreement, with the balance (one grouped query)."""
     account = get_account(session, AccountCode.MEMBER_SAVINGS)
-    stmt = (
-        select(JournalLine.member_id, func.sum(JournalLine.amount_satang))
-        .where(JournalLine.account_id == account.id)
-        .group_by(JournalLine.member_id)
-    )
-    if as_of is not None:
-        stmt = stmt.join(JournalEntry, JournalLine.entry_id == JournalEntry.id).where(
-            JournalEntry.entry_date <= as_of
+    if as_of is None:
+        totals = kept.sub_balances(session, account)
+    else:
+        stmt = (
+            select(JournalLine.member_id, func.sum(JournalLine.amount_satang))
+            .where(JournalLine.account_id == account.id)
+            .join(JournalEntry, JournalLine.entry_id == JournalEntry.id)
+            .where(JournalEntry.entry_date <= as_of)
+            .group_by(JournalLine.member_id)
         )
-    balances = {member_id: -int(total) for member_id, total in session.execute(stmt).all()}
+        totals = dict(session.execute(stmt).all())
+    balances = {member_id: -int(total) for member_id, total in totals.items()}
     agreed = {
         member_id: amount
         for member_id, amount in session.execute(

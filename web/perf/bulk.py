@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from fund.audit.services import record_audit
 from fund.demo import DemoContext
 from fund.ledger.accounts import AccountCode
+from fund.ledger.balances import apply_all_pending
 from fund.ledger.models import Account, JournalEntry, JournalLine, Receipt
 from fund.ledger.services import LineSpec, fiscal_start_month, post_entry
 from fund.members.models import Member, MemberStatus, Sex
@@ -361,6 +362,8 @@ def load_bulk(
         stats.entries += len(entries)
         stats.lines += len(lines)
         stats.receipts += len(receipts)
+        # The trigger left every line pending: add the year to the kept balances in one go.
+        apply_all_pending(session)
         session.commit()
     for fy, last in receipt_no.items():
         name = f"receipt:{fy}"

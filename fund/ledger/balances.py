@@ -1,0 +1,433 @@
+"""Kept balances: what every balance read needs, without summing years of journal lines.
+
+A database trigger adds a ``ledger_pending`` row for every new journal line, whoever writes it.
+When a session commits, the pending lines are added to ``ledger_balances`` (per account, and
+per member or loan of a sub-ledger account) and ``ledger_daily_changes`` (the same, per day),
+then deleted, in the same transaction: the books and their balances commit together or not at
+all. Reads add whatever is still pending, so a balance is right inside the transaction that
+posted it too. ``chaeson check`` compares every kept row with the journal.
+
+Applying at commit, in sorted key order and (on PostgreSQL) under one advisory lock, keeps the
+few hot rows (cash, the savings account) locked only while committing, so two writers never
+wait for each other in a circle whatever else they locked first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import event, func, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from fund.ledger.accounts import Subledger
+from fund.ledger.models import (
+    Account,
+    JournalEntry,
+    JournalLine,
+    LedgerBalance,
+    LedgerDailyChange,
+    LedgerPending,
+)
+
+#: advisory lock taken by the committing writer while it applies (PostgreSQL)
+_APPLY_LOCK = 0x43484145534F4F  # next to the period lock's "CHAESON"
+#: session.info flag: this transaction posted lines that must be applied on commit
+_DIRTY = "ledger_balances_dirty"
+#: claimed line ids are read back in chunks of this many (bound parameters per statement)
+_CHUNK = 900
+WHOLE_ACCOUNT = 0
+
+# --------------------------------------------------------------------------- the trigger
+
+
+def create_pending_trigger(conn: Connection) -> None:
+    """Every inserted journal line leaves a pending row (used by the migration)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(
+            "CREATE TRIGGER journal_lines_pending AFTER INSERT ON journal_lines "
+            "BEGIN INSERT INTO ledger_pending (line_id) VALUES (NEW.id); END"
+        )
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            "CREATE OR REPLACE FUNCTION chaeson_line_pending() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN "
+            "INSERT INTO ledger_pending (line_id) VALUES (NEW.id); RETURN NULL; END $$"
+        )
+        conn.exec_driver_sql(
+            "CREATE TRIGGER journal_lines_pending AFTER INSERT ON journal_lines "
+            "FOR EACH ROW EXECUTE FUNCTION chaeson_line_pending()"
+        )
+    else:  # pragma: no cover - only the two supported databases
+        raise NotImplementedError(conn.dialect.name)
+
+
+def drop_pending_trigger(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("DROP TRIGGER IF EXISTS journal_lines_pending")
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("DROP TRIGGER IF EXISTS journal_lines_pending ON journal_lines")
+        conn.exec_driver_sql("DROP FUNCTION IF EXISTS chaeson_line_pending()")
+
+
+# --------------------------------------------------------------------------- applying
+
+_SUB_KEY = "CASE a.subledger WHEN 'member' THEN l.member_id WHEN 'loan' THEN l.loan_id END"
+
+
+def _grouped_sql(source: str) -> tuple[str, str]:
+    """INSERT … SELECT statements adding ``source``'s lines (aliased l, with e and a joined)
+    to the kept balances and daily changes; both databases take this upsert syntax."""
+    daily = (
+        "INSERT INTO ledger_daily_changes (account_id, sub_key, day, amount_satang) "  # noqa: S608
+        "SELECT account_id, sub_key, day, SUM(amount) FROM ("
+        "  SELECT l.account_id, 0 AS sub_key, e.entry_date AS day, l.amount_satang AS amount"
+        f" {source}"
+        "  UNION ALL"
+        f"  SELECT l.account_id, {_SUB_KEY}, e.entry_date, l.amount_satang {source}"
+        "   AND a.subledger <> 'none'"
+        ") AS x GROUP BY account_id, sub_key, day ORDER BY account_id, sub_key, day "
+        "ON CONFLICT (account_id, sub_key, day) DO UPDATE SET "
+        "amount_satang = ledger_daily_changes.amount_satang + excluded.amount_satang"
+    )
+    totals = (
+        "INSERT INTO ledger_balances (account_id, sub_key, amount_satang) "  # noqa: S608
+        "SELECT account_id, sub_key, SUM(amount) FROM ("
+        f"  SELECT l.account_id, 0 AS sub_key, l.amount_satang AS amount {source}"
+        "  UNION ALL"
+        f"  SELECT l.account_id, {_SUB_KEY}, l.amount_satang {source}"
+        "   AND a.subledger <> 'none'"
+        ") AS x GROUP BY account_id, sub_key ORDER BY account_id, sub_key "
+        "ON CONFLICT (account_id, sub_key) DO UPDATE SET "
+        "amount_satang = ledger_balances.amount_satang + excluded.amount_satang"
+    )
+    return totals, daily
+
+
+_PENDING_SOURCE = (
+    "FROM ledger_pending p JOIN journal_lines l ON l.id = p.line_id "
+    "JOIN journal_entries e ON e.id = l.entry_id JOIN accounts a ON a.id = l.account_id WHERE 1 = 1"
+)
+_ALL_SOURCE = (
+    "FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id "
+    "JOIN accounts a ON a.id = l.account_id WHERE 1 = 1"
+)
+
+
+def _lock_apply(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _APPLY_LOCK})
+
+
+def _keys(subledger: Subledger, member_id: int | None, loan_id: int | None) -> list[int]:
+    if subledger is Subledger.MEMBER:
+        return [WHOLE_ACCOUNT, member_id]
+    if subledger is Subledger.LOAN:
+        return [WHOLE_ACCOUNT, loan_id]
+    return [WHOLE_ACCOUNT]
+
+
+def apply_pending(session: Session) -> int:
+    """Add this transaction's pending lines to the kept balances; returns how many lines.
+
+    The lines are claimed with DELETE … RETURNING, so a line is applied once even if another
+    writer applies at the same moment; the upserts go in sorted key order."""
+    _lock_apply(session)
+    claimed = list(session.scalars(text("DELETE FROM ledger_pending RETURNING line_id")))
+    if not claimed:
+        return 0
+    totals: dict[tuple[int, int], int] = defaultdict(int)
+    daily: dict[tuple[int, int, dt.date], int] = defaultdict(int)
+    for start in range(0, len(claimed), _CHUNK):
+        rows = session.execute(
+            select(
+                JournalLine.account_id,
+                Account.subledger,
+                JournalLine.member_id,
+                JournalLine.loan_id,
+                JournalEntry.entry_date,
+                JournalLine.amount_satang,
+            )
+            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+            .join(Account, Account.id == JournalLine.account_id)
+            .where(JournalLine.id.in_(claimed[start : start + _CHUNK]))
+        )
+        for account_id, subledger, member_id, loan_id, day, amount in rows:
+            for key in _keys(subledger, member_id, loan_id):
+                totals[(account_id, key)] += amount
+                daily[(account_id, key, day)] += amount
+    totals_sql, daily_sql = _upsert_values_sql()
+    session.execute(
+        text(totals_sql),
+        [{"a": a, "k": k, "v": v} for (a, k), v in sorted(totals.items())],
+    )
+    session.execute(
+        text(daily_sql),
+        [{"a": a, "k": k, "d": d, "v": v} for (a, k, d), v in sorted(daily.items())],
+    )
+    return len(claimed)
+
+
+def _upsert_values_sql() -> tuple[str, str]:
+    return (
+        "INSERT INTO ledger_balances (account_id, sub_key, amount_satang) VALUES (:a, :k, :v) "
+        "ON CONFLICT (account_id, sub_key) DO UPDATE SET "
+        "amount_satang = ledger_balances.amount_satang + excluded.amount_satang",
+        "INSERT INTO ledger_daily_changes (account_id, sub_key, day, amount_satang) "
+        "VALUES (:a, :k, :d, :v) ON CONFLICT (account_id, sub_key, day) DO UPDATE SET "
+        "amount_satang = ledger_daily_changes.amount_satang + excluded.amount_satang",
+    )
+
+
+def apply_all_pending(conn: Connection | Session) -> None:
+    """Set-based apply of every pending line, for one writer alone (bulk loading): far faster
+    than claiming row by row when there are hundreds of thousands."""
+    if isinstance(conn, Session):
+        _lock_apply(conn)
+    totals, daily = _grouped_sql(_PENDING_SOURCE)
+    conn.execute(text(totals))
+    conn.execute(text(daily))
+    conn.execute(text("DELETE FROM ledger_pending"))
+
+
+def rebuild_balances(conn: Connection | Session) -> None:
+    """Recompute every kept balance from the journal (migration, bulk loads, repairs)."""
+    for table in ("ledger_pending", "ledger_daily_changes", "ledger_balances"):
+        conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608  (fixed names)
+    totals, daily = _grouped_sql(_ALL_SOURCE)
+    conn.execute(text(totals))
+    conn.execute(text(daily))
+
+
+def mark_posted(session: Session) -> None:
+    """post_entry calls this: apply the pending lines when this transaction commits."""
+    session.info[_DIRTY] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _apply_before_commit(session: Session) -> None:
+    if session.info.get(_DIRTY):
+        session.flush()
+        apply_pending(session)
+        session.info.pop(_DIRTY, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    # Pending rows roll back with the lines; nothing is left to apply.
+    if not session.in_transaction():
+        session.info.pop(_DIRTY, None)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _pending_filter(account_id: int, sub_key: int, subledger: Subledger):
+    conditions = [JournalLine.account_id == account_id]
+    if sub_key != WHOLE_ACCOUNT:
+        column = JournalLine.member_id if subledger is Subledger.MEMBER else JournalLine.loan_id
+        conditions.append(column == sub_key)
+    return conditions
+
+
+def _pending_lines(session: Session, *conditions):
+    return (
+        select(JournalEntry.entry_date, JournalLine.amount_satang)
+        .select_from(LedgerPending)
+        .join(JournalLine, JournalLine.id == LedgerPending.line_id)
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .where(*conditions)
+    )
+
+
+def balance(
+    session: Session,
+    account: Account,
+    sub_key: int = WHOLE_ACCOUNT,
+    *,
+    as_of: dt.date | None = None,
+) -> int:
+    """Debit-positive balance of an account (or one member's or loan's part of it) at the end
+    of ``as_of`` (default: everything posted). Cost depends on the days after ``as_of``, not on
+    the length of the history."""
+    total = (
+        select(LedgerBalance.amount_satang)
+        .where(LedgerBalance.account_id == account.id, LedgerBalance.sub_key == sub_key)
+        .scalar_subquery()
+    )
+    value = func.coalesce(total, 0)
+    if as_of is not None:
+        later = (
+            select(func.sum(LedgerDailyChange.amount_satang))
+            .where(
+                LedgerDailyChange.account_id == account.id,
+                LedgerDailyChange.sub_key == sub_key,
+                LedgerDailyChange.day > as_of,
+            )
+            .scalar_subquery()
+        )
+        value = value - func.coalesce(later, 0)
+    kept = int(session.scalar(select(value)))
+    pending = _pending_lines(session, *_pending_filter(account.id, sub_key, account.subledger))
+    if as_of is not None:
+        pending = pending.where(JournalEntry.entry_date <= as_of)
+    return kept + sum(amount for _day, amount in session.execute(pending))
+
+
+def daily_changes_after(
+    session: Session, account: Account, sub_key: int, day: dt.date
+) -> list[tuple[dt.date, int]]:
+    """Net change per day after ``day``, in date order (pending lines included)."""
+    changes: dict[dt.date, int] = defaultdict(int)
+    rows = session.execute(
+        select(LedgerDailyChange.day, LedgerDailyChange.amount_satang).where(
+            LedgerDailyChange.account_id == account.id,
+            LedgerDailyChange.sub_key == sub_key,
+            LedgerDailyChange.day > day,
+        )
+    )
+    for when, amount in rows:
+        changes[when] += amount
+    pending = _pending_lines(
+        session, *_pending_filter(account.id, sub_key, account.subledger)
+    ).where(JournalEntry.entry_date > day)
+    for when, amount in session.execute(pending):
+        changes[when] += amount
+    return sorted(changes.items())
+
+
+def account_totals(
+    session: Session, *, as_of: dt.date | None = None, since: dt.date | None = None
+) -> dict[int, int]:
+    """Debit-positive total per account id: to the end of ``as_of``, from ``since`` on."""
+    whole = LedgerDailyChange.sub_key == WHOLE_ACCOUNT
+    if since is not None:
+        # A period's movement: the days inside it.
+        stmt = (
+            select(LedgerDailyChange.account_id, func.sum(LedgerDailyChange.amount_satang))
+            .where(whole, LedgerDailyChange.day >= since)
+            .group_by(LedgerDailyChange.account_id)
+        )
+        if as_of is not None:
+            stmt = stmt.where(LedgerDailyChange.day <= as_of)
+        sums = {a: int(v) for a, v in session.execute(stmt)}
+    else:
+        sums = {
+            a: int(v)
+            for a, v in session.execute(
+                select(LedgerBalance.account_id, LedgerBalance.amount_satang).where(
+                    LedgerBalance.sub_key == WHOLE_ACCOUNT
+                )
+            )
+        }
+        if as_of is not None:
+            later = session.execute(
+                select(LedgerDailyChange.account_id, func.sum(LedgerDailyChange.amount_satang))
+                .where(whole, LedgerDailyChange.day > as_of)
+                .group_by(LedgerDailyChange.account_id)
+            )
+            for a, v in later:
+                sums[a] = sums.get(a, 0) - int(v)
+    pending = (
+        select(JournalLine.account_id, JournalEntry.entry_date, JournalLine.amount_satang)
+        .select_from(LedgerPending)
+        .join(JournalLine, JournalLine.id == LedgerPending.line_id)
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+    )
+    for account_id, day, amount in session.execute(pending):
+        if (as_of is None or day <= as_of) and (since is None or day >= since):
+            sums[account_id] = sums.get(account_id, 0) + amount
+    return sums
+
+
+def sub_balances(session: Session, account: Account) -> dict[int, int]:
+    """Every member's (or loan's) current balance in a sub-ledger account, by key."""
+    sums = {
+        k: int(v)
+        for k, v in session.execute(
+            select(LedgerBalance.sub_key, LedgerBalance.amount_satang).where(
+                LedgerBalance.account_id == account.id, LedgerBalance.sub_key != WHOLE_ACCOUNT
+            )
+        )
+    }
+    column = JournalLine.member_id if account.subledger is Subledger.MEMBER else JournalLine.loan_id
+    pending = (
+        select(column, JournalLine.amount_satang)
+        .select_from(LedgerPending)
+        .join(JournalLine, JournalLine.id == LedgerPending.line_id)
+        .where(JournalLine.account_id == account.id)
+    )
+    for key, amount in session.execute(pending):
+        sums[key] = sums.get(key, 0) + amount
+    return sums
+
+
+def _as_date(value) -> dt.date:
+    # SQLite hands text dates back through text(); PostgreSQL hands dates.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def mismatches(session: Session, *, limit: int = 20) -> list[str]:
+    """Kept balances that differ from the journal (after adding what is pending)."""
+    found: list[str] = []
+    for table, keys in (
+        ("ledger_balances", ("account_id", "sub_key")),
+        ("ledger_daily_changes", ("account_id", "sub_key", "day")),
+    ):
+        truth = _truth(session, with_day=len(keys) == 3)
+        kept: dict[tuple, int] = defaultdict(int)
+        model = LedgerBalance if table == "ledger_balances" else LedgerDailyChange
+        columns = [getattr(model, k) for k in keys]
+        for *key, amount in session.execute(select(*columns, model.amount_satang)):
+            kept[tuple(key)] += int(amount)
+        for *key, amount in _pending_rows(session, with_day=len(keys) == 3):
+            kept[_norm_key(key)] += amount
+        for key in sorted(set(truth) | set(kept), key=str):
+            if truth.get(key, 0) != kept.get(key, 0):
+                found.append(f"{table} {key}: kept {kept.get(key, 0)}, journal {truth.get(key, 0)}")
+                if len(found) >= limit:
+                    return found
+    return found
+
+
+def _norm_key(key: Iterable) -> tuple:
+    out = []
+    for part in key:
+        out.append(_as_date(part) if isinstance(part, str) else part)
+    return tuple(out)
+
+
+def _truth(session: Session, *, with_day: bool) -> dict[tuple, int]:
+    day = ", e.entry_date" if with_day else ""
+    sql = (
+        f"SELECT l.account_id, 0{day}, SUM(l.amount_satang) {_ALL_SOURCE} "
+        f"GROUP BY l.account_id{day} "
+        f"UNION ALL SELECT l.account_id, {_SUB_KEY}{day}, SUM(l.amount_satang) {_ALL_SOURCE} "
+        f"AND a.subledger <> 'none' GROUP BY l.account_id, {_SUB_KEY}{day}"
+    )
+    return {_norm_key(key): int(v) for *key, v in session.execute(text(sql))}
+
+
+def _pending_rows(session: Session, *, with_day: bool):
+    rows = session.execute(
+        select(
+            JournalLine.account_id,
+            Account.subledger,
+            JournalLine.member_id,
+            JournalLine.loan_id,
+            JournalEntry.entry_date,
+            JournalLine.amount_satang,
+        )
+        .select_from(LedgerPending)
+        .join(JournalLine, JournalLine.id == LedgerPending.line_id)
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .join(Account, Account.id == JournalLine.account_id)
+    )
+    for account_id, subledger, member_id, loan_id, day, amount in rows:
+        for key in _keys(subledger, member_id, loan_id):
+            yield ((account_id, key, day, amount) if with_day else (account_id, key, amount))
