@@ -208,7 +208,9 @@ def mark_posted(session: Session) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _apply_before_commit(session: Session) -> None:
-    if session.info.get(_DIRTY):
+    # Only the outermost commit: a savepoint's release must not take the hot rows' locks in the
+    # middle of a transaction (see the module docstring).
+    if session.info.get(_DIRTY) and session.get_nested_transaction() is None:
         session.flush()
         apply_pending(session)
         session.info.pop(_DIRTY, None)

@@ -129,7 +129,8 @@ def _printed_text(page, control, tmp_path) -> str:
     """What the link or button ``control`` prints: fetched with the page's own session (Chromium
     would show it in its PDF viewer, which a test cannot read), then its text layer."""
     if control.evaluate("e => e.tagName") == "A":
-        response = page.request.get(control.get_attribute("href"))
+        # PDFs render on the server; allow for a busy machine.
+        response = page.request.get(control.get_attribute("href"), timeout=60_000)
     else:
         form = control.locator("xpath=ancestor::form[1]")
         fields = {

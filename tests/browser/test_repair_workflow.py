@@ -140,7 +140,7 @@ def test_repair_job_from_intake_to_delivery_by_keyboard_only(new_page, live_serv
 
     # The job ticket prints for this job. (The job page has no link to it yet: fetched directly.)
     job_id = job_url.rstrip("/").rsplit("/", 1)[1]
-    ticket = page.request.get(f"/statements/repair/jobs/{job_id}/ticket.pdf")
+    ticket = page.request.get(f"/statements/repair/jobs/{job_id}/ticket.pdf", timeout=60_000)
     assert ticket.status == 200
     assert ticket.headers["content-type"].startswith("application/pdf")
     path = tmp_path / "ticket.pdf"

@@ -28,6 +28,7 @@ from hypothesis.stateful import (
 
 from fund.errors import Conflict, InvalidInput
 from fund.ledger.accounts import AccountCode
+from fund.ledger.balances import apply_pending
 from fund.ledger.checks import checks
 from fund.ledger.queries import account_balance, loan_balance, member_savings_balance
 from fund.ledger.services import LineSpec, close_period, closed_through, post_entry
@@ -360,6 +361,12 @@ def make_machine(db, users, now):
             assert self.closed is None or repayment.paid_on > self.closed
             self.owed[repayment.loan_id] += repayment.amount_satang
             self.cash -= repayment.amount_satang
+
+        @rule()
+        def commit_point(self):
+            # What a commit does: the kept balances take the pending lines. Between commit
+            # points, reads must add the pending lines themselves.
+            apply_pending(db)
 
         # ----------------------------------------------------------------- invariants
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import time
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from fund.audit.models import AuditEntry
 from fund.errors import InvalidInput, NotAllowed
@@ -335,22 +334,31 @@ def test_planning_writes_nothing(db, users, now):
     assert _count(db, Member) == 0
 
 
-def test_a_five_thousand_row_file_imports_quickly(db, run):
+def test_a_five_thousand_row_file_imports_in_a_bounded_number_of_statements(db, run):
+    """Speed is the benchmarks' business; what a test can hold without flaking is the number of
+    statements. Today the import writes two per row (a member and their ID row, ~9 s for 5,000
+    on SQLite); a lookup per row added to that would show here."""
     rows = [
         dict(ROWS[0], member_no=f"CS-{i + 1:04d}", national_id=nid(i), savings_balance="100.25")
         for i in range(5000)
     ]
     content = make_csv(rows)
-    started = time.perf_counter()
-    _plan, result = run(content)
-    elapsed = time.perf_counter() - started
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    engine = db.get_bind().engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        _plan, result = run(content)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
     assert result.created == 5000
     assert account_balance(db, AccountCode.OPENING_BALANCES) == 5000 * 10025
     total = db.scalar(select(func.sum(JournalLine.amount_satang)))
     assert total == 0
-    # Measured ~9 s (SQLite) on the shared 2-core dev box at load average 15; the bound
-    # leaves room for a busier machine while still catching a per-row-query regression.
-    assert elapsed < 30, f"5,000 rows took {elapsed:.1f} s"
+    assert len(statements) <= 2 * 5000 + 100, f"{len(statements)} statements for 5,000 rows"
 
 
 def test_templates_have_exactly_the_columns():
