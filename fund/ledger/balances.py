@@ -22,11 +22,8 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from fund.ledger.accounts import Subledger
 from fund.ledger.models import (
     Account,
-    JournalEntry,
-    JournalLine,
     LedgerBalance,
     LedgerDailyChange,
     LedgerPending,
@@ -43,18 +40,26 @@ WHOLE_ACCOUNT = 0
 # --------------------------------------------------------------------------- the trigger
 
 
+_PENDING_ROW = (
+    "INSERT INTO ledger_pending (line_id, account_id, sub_key, day, amount_satang) "
+    "SELECT NEW.id, NEW.account_id, "
+    "CASE a.subledger WHEN 'member' THEN NEW.member_id WHEN 'loan' THEN NEW.loan_id ELSE 0 END, "
+    "e.entry_date, NEW.amount_satang FROM accounts a, journal_entries e "
+    "WHERE a.id = NEW.account_id AND e.id = NEW.entry_id"
+)
+
+
 def create_pending_trigger(conn: Connection) -> None:
     """Every inserted journal line leaves a pending row (used by the migration)."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(
             "CREATE TRIGGER journal_lines_pending AFTER INSERT ON journal_lines "
-            "BEGIN INSERT INTO ledger_pending (line_id) VALUES (NEW.id); END"
+            f"BEGIN {_PENDING_ROW}; END"
         )
     elif conn.dialect.name == "postgresql":
         conn.exec_driver_sql(
             "CREATE OR REPLACE FUNCTION chaeson_line_pending() RETURNS trigger "
-            "LANGUAGE plpgsql AS $$ BEGIN "
-            "INSERT INTO ledger_pending (line_id) VALUES (NEW.id); RETURN NULL; END $$"
+            f"LANGUAGE plpgsql AS $$ BEGIN {_PENDING_ROW}; RETURN NULL; END $$"
         )
         conn.exec_driver_sql(
             "CREATE TRIGGER journal_lines_pending AFTER INSERT ON journal_lines "
@@ -106,10 +111,6 @@ def _grouped_sql(source: str) -> tuple[str, str]:
     return totals, daily
 
 
-_PENDING_SOURCE = (
-    "FROM ledger_pending p JOIN journal_lines l ON l.id = p.line_id "
-    "JOIN journal_entries e ON e.id = l.entry_id JOIN accounts a ON a.id = l.account_id WHERE 1 = 1"
-)
 _ALL_SOURCE = (
     "FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id "
     "JOIN accounts a ON a.id = l.account_id WHERE 1 = 1"
@@ -121,43 +122,24 @@ def _lock_apply(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _APPLY_LOCK})
 
 
-def _keys(subledger: Subledger, member_id: int | None, loan_id: int | None) -> list[int]:
-    if subledger is Subledger.MEMBER:
-        return [WHOLE_ACCOUNT, member_id]
-    if subledger is Subledger.LOAN:
-        return [WHOLE_ACCOUNT, loan_id]
-    return [WHOLE_ACCOUNT]
-
-
 def apply_pending(session: Session) -> int:
-    """Add this transaction's pending lines to the kept balances; returns how many lines.
+    """Add the pending lines to the kept balances; returns how many lines.
 
-    The lines are claimed with DELETE … RETURNING, so a line is applied once even if another
+    The rows are claimed with DELETE … RETURNING, so a line is applied once even if another
     writer applies at the same moment; the upserts go in sorted key order."""
     _lock_apply(session)
-    claimed = list(session.scalars(text("DELETE FROM ledger_pending RETURNING line_id")))
+    claimed = session.execute(
+        text("DELETE FROM ledger_pending RETURNING account_id, sub_key, day, amount_satang")
+    ).all()
     if not claimed:
         return 0
     totals: dict[tuple[int, int], int] = defaultdict(int)
     daily: dict[tuple[int, int, dt.date], int] = defaultdict(int)
-    for start in range(0, len(claimed), _CHUNK):
-        rows = session.execute(
-            select(
-                JournalLine.account_id,
-                Account.subledger,
-                JournalLine.member_id,
-                JournalLine.loan_id,
-                JournalEntry.entry_date,
-                JournalLine.amount_satang,
-            )
-            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-            .join(Account, Account.id == JournalLine.account_id)
-            .where(JournalLine.id.in_(claimed[start : start + _CHUNK]))
-        )
-        for account_id, subledger, member_id, loan_id, day, amount in rows:
-            for key in _keys(subledger, member_id, loan_id):
-                totals[(account_id, key)] += amount
-                daily[(account_id, key, day)] += amount
+    for account_id, sub_key, day, amount in claimed:
+        day = _as_date(day)
+        for key in {WHOLE_ACCOUNT, sub_key}:
+            totals[(account_id, key)] += amount
+            daily[(account_id, key, day)] += amount
     totals_sql, daily_sql = _upsert_values_sql()
     session.execute(
         text(totals_sql),
@@ -186,9 +168,27 @@ def apply_all_pending(conn: Connection | Session) -> None:
     than claiming row by row when there are hundreds of thousands."""
     if isinstance(conn, Session):
         _lock_apply(conn)
-    totals, daily = _grouped_sql(_PENDING_SOURCE)
-    conn.execute(text(totals))
-    conn.execute(text(daily))
+    for key in ("0", "sub_key"):
+        conn.execute(
+            text(
+                "INSERT INTO ledger_balances (account_id, sub_key, amount_satang) "  # noqa: S608
+                f"SELECT account_id, {key}, SUM(amount_satang) FROM ledger_pending "
+                + ("WHERE sub_key <> 0 " if key == "sub_key" else "")
+                + f"GROUP BY account_id, {key} ORDER BY account_id, {key} "
+                "ON CONFLICT (account_id, sub_key) DO UPDATE SET "
+                "amount_satang = ledger_balances.amount_satang + excluded.amount_satang"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO ledger_daily_changes (account_id, sub_key, day, amount_satang) "  # noqa: S608
+                f"SELECT account_id, {key}, day, SUM(amount_satang) FROM ledger_pending "
+                + ("WHERE sub_key <> 0 " if key == "sub_key" else "")
+                + f"GROUP BY account_id, {key}, day ORDER BY account_id, {key}, day "
+                "ON CONFLICT (account_id, sub_key, day) DO UPDATE SET "
+                "amount_satang = ledger_daily_changes.amount_satang + excluded.amount_satang"
+            )
+        )
     conn.execute(text("DELETE FROM ledger_pending"))
 
 
@@ -226,22 +226,15 @@ def _forget_after_rollback(session: Session) -> None:
 # --------------------------------------------------------------------------- reading
 
 
-def _pending_filter(account_id: int, sub_key: int, subledger: Subledger):
-    conditions = [JournalLine.account_id == account_id]
+def _pending(*conditions):
+    return select(LedgerPending.day, LedgerPending.amount_satang).where(*conditions)
+
+
+def _pending_key(account: Account, sub_key: int):
+    conditions = [LedgerPending.account_id == account.id]
     if sub_key != WHOLE_ACCOUNT:
-        column = JournalLine.member_id if subledger is Subledger.MEMBER else JournalLine.loan_id
-        conditions.append(column == sub_key)
+        conditions.append(LedgerPending.sub_key == sub_key)
     return conditions
-
-
-def _pending_lines(session: Session, *conditions):
-    return (
-        select(JournalEntry.entry_date, JournalLine.amount_satang)
-        .select_from(LedgerPending)
-        .join(JournalLine, JournalLine.id == LedgerPending.line_id)
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .where(*conditions)
-    )
 
 
 def balance(
@@ -272,9 +265,9 @@ def balance(
         )
         value = value - func.coalesce(later, 0)
     kept = int(session.scalar(select(value)))
-    pending = _pending_lines(session, *_pending_filter(account.id, sub_key, account.subledger))
+    pending = _pending(*_pending_key(account, sub_key))
     if as_of is not None:
-        pending = pending.where(JournalEntry.entry_date <= as_of)
+        pending = pending.where(LedgerPending.day <= as_of)
     return kept + sum(amount for _day, amount in session.execute(pending))
 
 
@@ -292,9 +285,7 @@ def daily_changes_after(
     )
     for when, amount in rows:
         changes[when] += amount
-    pending = _pending_lines(
-        session, *_pending_filter(account.id, sub_key, account.subledger)
-    ).where(JournalEntry.entry_date > day)
+    pending = _pending(*_pending_key(account, sub_key), LedgerPending.day > day)
     for when, amount in session.execute(pending):
         changes[when] += amount
     return sorted(changes.items())
@@ -332,12 +323,7 @@ def account_totals(
             )
             for a, v in later:
                 sums[a] = sums.get(a, 0) - int(v)
-    pending = (
-        select(JournalLine.account_id, JournalEntry.entry_date, JournalLine.amount_satang)
-        .select_from(LedgerPending)
-        .join(JournalLine, JournalLine.id == LedgerPending.line_id)
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-    )
+    pending = select(LedgerPending.account_id, LedgerPending.day, LedgerPending.amount_satang)
     for account_id, day, amount in session.execute(pending):
         if (as_of is None or day <= as_of) and (since is None or day >= since):
             sums[account_id] = sums.get(account_id, 0) + amount
@@ -354,12 +340,8 @@ def sub_balances(session: Session, account: Account) -> dict[int, int]:
             )
         )
     }
-    column = JournalLine.member_id if account.subledger is Subledger.MEMBER else JournalLine.loan_id
-    pending = (
-        select(column, JournalLine.amount_satang)
-        .select_from(LedgerPending)
-        .join(JournalLine, JournalLine.id == LedgerPending.line_id)
-        .where(JournalLine.account_id == account.id)
+    pending = select(LedgerPending.sub_key, LedgerPending.amount_satang).where(
+        LedgerPending.account_id == account.id, LedgerPending.sub_key != WHOLE_ACCOUNT
     )
     for key, amount in session.execute(pending):
         sums[key] = sums.get(key, 0) + amount
@@ -418,18 +400,12 @@ def _truth(session: Session, *, with_day: bool) -> dict[tuple, int]:
 def _pending_rows(session: Session, *, with_day: bool):
     rows = session.execute(
         select(
-            JournalLine.account_id,
-            Account.subledger,
-            JournalLine.member_id,
-            JournalLine.loan_id,
-            JournalEntry.entry_date,
-            JournalLine.amount_satang,
+            LedgerPending.account_id,
+            LedgerPending.sub_key,
+            LedgerPending.day,
+            LedgerPending.amount_satang,
         )
-        .select_from(LedgerPending)
-        .join(JournalLine, JournalLine.id == LedgerPending.line_id)
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .join(Account, Account.id == JournalLine.account_id)
     )
-    for account_id, subledger, member_id, loan_id, day, amount in rows:
-        for key in _keys(subledger, member_id, loan_id):
+    for account_id, sub_key, day, amount in rows:
+        for key in {WHOLE_ACCOUNT, sub_key}:
             yield ((account_id, key, day, amount) if with_day else (account_id, key, amount))

@@ -227,12 +227,20 @@ class LedgerDailyChange(Base):
 
 
 class LedgerPending(Base):
-    """A journal line not yet added to the kept balances (a database trigger writes one row per
-    new line; the committing transaction applies and deletes them). Reads add what is pending,
-    so a balance is right even before it is applied."""
+    """A journal line not yet added to the kept balances. A database trigger writes one row per
+    new line, carrying what the kept balances need; the committing transaction applies and
+    deletes them. Reads add what is pending, so a balance is right even before it is applied."""
 
     __tablename__ = "ledger_pending"
+    __table_args__ = (Index("ix_ledger_pending_key", "account_id", "sub_key", "day"),)
 
     line_id: Mapped[int] = mapped_column(
         ForeignKey("journal_lines.id"), primary_key=True, autoincrement=False
     )
+    account_id: Mapped[int]
+    #: the member's or the loan's id for a sub-ledger account, else 0
+    sub_key: Mapped[int]
+    #: the entry's accounting date
+    day: Mapped[dt.date] = mapped_column(Date)
+    #: the line's debit-positive satang
+    amount_satang: Mapped[int]

@@ -60,11 +60,20 @@ def upgrade() -> None:
     op.create_table(
         "ledger_pending",
         sa.Column("line_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("sub_key", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column(
+            "amount_satang", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
         sa.ForeignKeyConstraint(
             ["line_id"], ["journal_lines.id"], name=op.f("fk_ledger_pending_line_id_journal_lines")
         ),
         sa.PrimaryKeyConstraint("line_id", name=op.f("pk_ledger_pending")),
     )
+    op.create_index("ix_ledger_pending_key", "ledger_pending", ["account_id", "sub_key", "day"])
     conn = op.get_bind()
     create_pending_trigger(conn)
     rebuild_balances(conn)
@@ -72,6 +81,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     drop_pending_trigger(op.get_bind())
+    op.drop_index("ix_ledger_pending_key", table_name="ledger_pending")
     op.drop_table("ledger_pending")
     op.drop_table("ledger_daily_changes")
     op.drop_table("ledger_balances")
