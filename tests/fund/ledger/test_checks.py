@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from fund.ledger.accounts import AccountCode
 from fund.ledger.checks import checks
@@ -123,16 +125,24 @@ def test_negative_savings_and_missing_subledger_key_are_caught(db, users, now, m
         dt.date(2025, 11, 8),
         [(C.MEMBER_SAVINGS, 500_00, member.id), (C.CASH, -250_00, None), (C.CASH, -250_00, None)],
     )
-    _raw_entry(
-        db,
-        users["committee"].id,
-        dt.date(2025, 11, 8),
-        [(C.CASH, 1_00, None), (C.MEMBER_SAVINGS, -1_00, None)],
-    )
     failed = _failed(db)
     assert any(str(member.id) in p for p in failed["ledger.no_negative_balances"])
     assert any("1010" in p for p in failed["ledger.no_negative_balances"])
-    assert "ledger.subledgers_match_control" in failed
+
+
+def test_a_subledger_line_without_its_key_is_refused_by_the_database(db, users, now):
+    """The kept balances' trigger needs the member (or loan) of a sub-ledger line, so the
+    database itself refuses a savings line that names nobody, whoever writes it."""
+    savepoint = db.begin_nested()
+    with pytest.raises(IntegrityError):
+        _raw_entry(
+            db,
+            users["committee"].id,
+            dt.date(2025, 11, 8),
+            [(C.CASH, 1_00, None), (C.MEMBER_SAVINGS, -1_00, None)],
+        )
+    savepoint.rollback()
+    assert "ledger.subledgers_match_control" not in _failed(db)
 
 
 def test_posting_into_a_closed_period_and_bad_reversals_are_caught(db, users, now, make_member):
