@@ -168,13 +168,16 @@ def apply_all_pending(conn: Connection | Session) -> None:
     than claiming row by row when there are hundreds of thousands."""
     if isinstance(conn, Session):
         _lock_apply(conn)
-    for key in ("0", "sub_key"):
+    # First the whole accounts (key 0), then the members' and loans' parts.
+    for key, where, group in (
+        ("0", "", "account_id"),
+        ("sub_key", "WHERE sub_key <> 0 ", "account_id, sub_key"),
+    ):
         conn.execute(
             text(
                 "INSERT INTO ledger_balances (account_id, sub_key, amount_satang) "  # noqa: S608
-                f"SELECT account_id, {key}, SUM(amount_satang) FROM ledger_pending "
-                + ("WHERE sub_key <> 0 " if key == "sub_key" else "")
-                + f"GROUP BY account_id, {key} ORDER BY account_id, {key} "
+                f"SELECT account_id, {key}, SUM(amount_satang) FROM ledger_pending {where}"
+                f"GROUP BY {group} ORDER BY {group} "
                 "ON CONFLICT (account_id, sub_key) DO UPDATE SET "
                 "amount_satang = ledger_balances.amount_satang + excluded.amount_satang"
             )
@@ -182,9 +185,8 @@ def apply_all_pending(conn: Connection | Session) -> None:
         conn.execute(
             text(
                 "INSERT INTO ledger_daily_changes (account_id, sub_key, day, amount_satang) "  # noqa: S608
-                f"SELECT account_id, {key}, day, SUM(amount_satang) FROM ledger_pending "
-                + ("WHERE sub_key <> 0 " if key == "sub_key" else "")
-                + f"GROUP BY account_id, {key}, day ORDER BY account_id, {key}, day "
+                f"SELECT account_id, {key}, day, SUM(amount_satang) FROM ledger_pending {where}"
+                f"GROUP BY {group}, day ORDER BY {group}, day "
                 "ON CONFLICT (account_id, sub_key, day) DO UPDATE SET "
                 "amount_satang = ledger_daily_changes.amount_satang + excluded.amount_satang"
             )

@@ -17,7 +17,12 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from fund.ledger.accounts import AccountCode
-from fund.ledger.balances import apply_pending, mismatches, rebuild_balances
+from fund.ledger.balances import (
+    apply_all_pending,
+    apply_pending,
+    mismatches,
+    rebuild_balances,
+)
 from fund.ledger.checks import checks
 from fund.ledger.models import JournalEntry, JournalLine, LedgerBalance, LedgerPending
 from fund.ledger.queries import account_balance, member_savings_balance, trial_balance
@@ -143,6 +148,30 @@ def test_lines_written_behind_the_services_back_still_count(db, users, now):
     assert apply_pending(db) == 2
     assert _pending(db) == 0
     assert account_balance(db, AccountCode.CASH) == before + 700
+    assert mismatches(db) == []
+
+
+def test_a_bulk_apply_of_many_pending_lines_equals_the_journal(db, users, now):
+    """Bulk loading applies every pending line set-based (apply_all_pending)."""
+    member = _member(db, now)
+    for day in range(1, 29):
+        record_deposit(
+            db,
+            member=member,
+            amount_satang=100 * day,
+            txn_date=dt.date(2025, 2, day),
+            kind=SavingsKind.EXTRA,
+            recorded_by=users["committee"],
+            now=now,
+            idempotency_key=f"kb{next(_keys)}",
+        )
+        _cash_in(db, users["committee"], now, 50, dt.date(2025, 2, day))
+    db.flush()
+    assert _pending(db) >= 28 * 4
+    apply_all_pending(db)
+    assert _pending(db) == 0
+    assert member_savings_balance(db, member.id) == sum(100 * d for d in range(1, 29))
+    assert member_savings_balance(db, member.id, as_of=dt.date(2025, 2, 2)) == 300
     assert mismatches(db) == []
 
 
