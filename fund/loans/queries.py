@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from fund.ledger.models import JournalEntry
@@ -208,16 +208,61 @@ def _month_saved(session: Session, member_ids: list[int], month: dt.date) -> set
     return set(rows)
 
 
-def meeting_day_sheet(session: Session, *, on: dt.date) -> list[MeetingLine]:
-    """Every active member with the month's saving and each loan's due repayment pre-filled."""
-    members = list(
-        session.scalars(
-            select(Member)
-            .where(Member.status == MemberStatus.ACTIVE)
-            .order_by(Member.moo, Member.member_no)
-        )
+@dataclass(frozen=True)
+class MeetingVillage:
+    moo: int | None
+    village: str
+    members: int
+
+
+def meeting_villages(session: Session) -> list[MeetingVillage]:
+    """The villages (หมู่) of the active members, with how many members each: the sheet's
+    filter, because a meeting is usually held village by village."""
+    rows = session.execute(
+        select(Member.moo, Member.village, func.count())
+        .where(Member.status == MemberStatus.ACTIVE)
+        .group_by(Member.moo, Member.village)
+        .order_by(Member.moo, Member.village)
     )
+    return [MeetingVillage(moo, village or "", int(n)) for moo, village, n in rows]
+
+
+def _sheet_members(moo: int | None):
+    stmt = select(Member).where(Member.status == MemberStatus.ACTIVE)
+    if moo is not None:
+        stmt = stmt.where(Member.moo == moo)
+    return stmt
+
+
+def count_meeting_members(session: Session, *, moo: int | None = None) -> int:
+    return int(
+        session.scalar(select(func.count()).select_from(_sheet_members(moo).subquery())) or 0
+    )
+
+
+def meeting_day_sheet(
+    session: Session,
+    *,
+    on: dt.date,
+    moo: int | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    member_ids: list[int] | None = None,
+) -> list[MeetingLine]:
+    """Active members (of one village, one page of them, or exactly ``member_ids``) with the
+    month's saving and each loan's due repayment pre-filled. The work follows the members on
+    the sheet, not the size of the fund."""
+    stmt = _sheet_members(moo).order_by(Member.moo, Member.member_no, Member.id)
+    if member_ids is not None:
+        stmt = stmt.where(Member.id.in_(member_ids))
+    if offset:
+        stmt = stmt.offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    members = list(session.scalars(stmt))
     ids = [m.id for m in members]
+    if not ids:
+        return []
     agreed = dict(
         session.execute(
             select(SavingsAccount.member_id, SavingsAccount.agreed_monthly_satang).where(
@@ -228,7 +273,10 @@ def meeting_day_sheet(session: Session, *, on: dt.date) -> list[MeetingLine]:
     saved = _month_saved(session, ids, on.replace(day=1))
     loans_by_member: dict[int, list[MeetingLoanLine]] = {}
     for position in loan_positions(
-        session, select(Loan).where(Loan.status == LoanStatus.ACTIVE).order_by(Loan.loan_no)
+        session,
+        select(Loan)
+        .where(Loan.status == LoanStatus.ACTIVE, Loan.member_id.in_(ids))
+        .order_by(Loan.loan_no),
     ):
         loan = position.loan
         loans_by_member.setdefault(loan.member_id, []).append(

@@ -6,7 +6,7 @@ the committing transaction applies it (fund/ledger/balances.py). The upgrade fil
 from the journal as it stands.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-06 09:00:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from fund.ledger.balances import create_pending_trigger, drop_pending_trigger, rebuild_balances
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -24,12 +24,14 @@ from fund.loans.models import (
     Repayment,
 )
 from fund.loans.queries import (
+    count_meeting_members,
     list_applications,
     list_loans,
     list_products,
     loan_for_application,
     loan_page,
     meeting_day_sheet,
+    meeting_villages,
 )
 from fund.loans.schedule import InterestMethod, parse_rate_percent
 from fund.loans.services import (
@@ -565,6 +567,37 @@ def _amount(name: str, errors: dict[str, str]) -> int:
         return 0
 
 
+#: members per meeting-day page; the committee can show more (a whole village at once)
+MEETING_PAGE_SIZES = (25, 50, 100, 500)
+MEETING_DEFAULT_SIZE = 50
+_MAX_SHEET_MEMBERS = max(MEETING_PAGE_SIZES)
+
+
+def _int_arg(name: str, default: int | None) -> int | None:
+    raw = normalise_digits(request.args.get(name, "")).strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 9 else default
+
+
+def _sheet_view() -> dict:
+    """Which members the sheet shows: ``moo`` (village), ``page`` and ``size`` from the URL."""
+    size = _int_arg("size", MEETING_DEFAULT_SIZE)
+    if size not in MEETING_PAGE_SIZES:
+        size = MEETING_DEFAULT_SIZE
+    return {"moo": _int_arg("moo", None), "page": max(1, _int_arg("page", 1)), "size": size}
+
+
+def _posted_members() -> list[int] | None:
+    """The member ids the submitted sheet showed (a hidden field), or None when missing or
+    tampered with: a sheet posts exactly the members its sender saw, never others."""
+    raw = request.form.get("members", "")
+    parts = [p for p in raw.split(",") if p]
+    if not parts or len(parts) > _MAX_SHEET_MEMBERS:
+        return None
+    if not all(p.isascii() and p.isdigit() and len(p) < 12 for p in parts):
+        return None
+    return [int(p) for p in parts]
+
+
 @bp.route("/meeting", methods=["GET", "POST"])
 @roles(Role.COMMITTEE)
 def meeting():
@@ -573,9 +606,27 @@ def meeting():
     if request.method == "GET":
         form.held_on.process(None, today())
     on = form.held_on.data or today()
-    sheet = meeting_day_sheet(db, on=on)
+    view = _sheet_view()
+    total = count_meeting_members(db, moo=view["moo"])
+    pages = max(1, -(-total // view["size"]))
+    view["page"] = min(view["page"], pages)
     errors: dict[str, str] = {}
-    if form.validate_on_submit():
+    if request.method == "POST":
+        shown = _posted_members()
+        if shown is None:
+            form.form_errors.append(_("แบบฟอร์มไม่ครบ กรุณาเปิดหน้าวันประชุมใหม่แล้วกรอกอีกครั้ง"))
+            sheet = []
+        else:
+            sheet = meeting_day_sheet(db, on=on, member_ids=shown)
+    else:
+        sheet = meeting_day_sheet(
+            db,
+            on=on,
+            moo=view["moo"],
+            offset=(view["page"] - 1) * view["size"],
+            limit=view["size"],
+        )
+    if sheet and form.validate_on_submit():
         payments = [
             MeetingPayment(
                 member_id=line.member_id,
@@ -611,8 +662,31 @@ def meeting():
                     ),
                     "success",
                 )
-                return redirect(url_for("loans.meeting"))
+                return redirect(url_for("loans.meeting", **_view_args(view)))
     values = dict(request.form) if request.method == "POST" else {}
     return render_template(
-        "loans/meeting.html", form=form, sheet=sheet, errors=errors, values=values
+        "loans/meeting.html",
+        form=form,
+        sheet=sheet,
+        errors=errors,
+        values=values,
+        view=view,
+        view_args=_view_args(view),
+        total=total,
+        pages=pages,
+        first_no=(view["page"] - 1) * view["size"] + 1,
+        villages=meeting_villages(db),
+        sizes=MEETING_PAGE_SIZES,
     ), (422 if request.method == "POST" else 200)
+
+
+def _view_args(view: dict) -> dict:
+    """The sheet's URL arguments, leaving out the defaults."""
+    args = {}
+    if view["moo"] is not None:
+        args["moo"] = view["moo"]
+    if view["page"] > 1:
+        args["page"] = view["page"]
+    if view["size"] != MEETING_DEFAULT_SIZE:
+        args["size"] = view["size"]
+    return args

@@ -175,8 +175,10 @@ def test_meeting_day_posts_all_lines_once(login_as, kit, db):
     page = web.get("/loans/meeting").get_data(as_text=True)
     assert f'id="s-{member.id}"' in page and f'id="r-{loan.id}"' in page
     assert 'value="250.00"' in page and 'value="100.00"' in page
+    shown = re.search(r'name="members" value="([^"]*)"', page).group(1)
+    assert str(member.id) in shown.split(",")
     data = {"channel": "cash", "once": _once(page), **_date("held_on", 20, 11, 2568),
-            f"s-{member.id}": "100", f"r-{loan.id}": "๒๕๐"}  # fmt: skip
+            "members": shown, f"s-{member.id}": "100", f"r-{loan.id}": "๒๕๐"}  # fmt: skip
     bad = web.submit("/loans/meeting", {**data, f"r-{loan.id}": "abc"})
     assert bad.status_code == 422
     assert _count(db, Repayment) == 0
@@ -185,6 +187,50 @@ def test_meeting_day_posts_all_lines_once(login_as, kit, db):
     web.submit("/loans/meeting", data)  # sent twice
     assert loan_balance(db, loan.id) == 75000
     assert member_savings_balance(db, member.id) == 10000
+
+
+def test_meeting_day_pages_through_members_and_posts_only_the_page_sent(login_as, kit, db):
+    import datetime as dt
+
+    members = [kit.member(f"หน้า{i}") for i in range(30)]
+    for m in members:
+        set_agreed_amount(db, member=m, amount_satang=5000, changed_by=kit.maker,
+                          now=kit.now, today=dt.date(2025, 1, 1))  # fmt: skip
+    db.commit()
+    web = login_as("committee")
+    first = web.get("/loans/meeting?size=25").get_data(as_text=True)
+    second = web.get("/loans/meeting?size=25&page=2").get_data(as_text=True)
+    on_first = set(re.findall(r'name="s-(\d+)"', first))
+    on_second = set(re.findall(r'name="s-(\d+)"', second))
+    assert len(on_first) == 25 and on_second and not on_first & on_second
+    assert "หน้าถัดไป" in first and "หน้าก่อน" in second
+    shown = re.search(r'name="members" value="([^"]*)"', second).group(1)
+    assert set(shown.split(",")) == on_second
+    # Amounts typed for members the page did not show are not posted.
+    outsider = next(iter(on_first))
+    data = {"channel": "cash", "once": _once(second), **_date("held_on", 20, 11, 2568),
+            "members": shown, f"s-{outsider}": "999"}  # fmt: skip
+    data.update({f"s-{m}": "50" for m in on_second})
+    ok = web.submit("/loans/meeting?size=25&page=2", data, page="/loans/meeting?size=25&page=2")
+    assert ok.status_code == 302 and "page=2" in ok.headers["Location"]
+    assert member_savings_balance(db, int(outsider)) == 0
+    assert all(member_savings_balance(db, int(m)) == 5000 for m in on_second)
+
+
+@pytest.mark.parametrize("members", ["", "1,x", ",".join(["1"] * 501)])
+def test_a_meeting_sheet_without_its_member_list_is_refused_and_posts_nothing(
+    login_as, kit, db, members
+):
+    member = kit.member("สมใจ")
+    db.commit()
+    web = login_as("committee")
+    page = web.get("/loans/meeting").get_data(as_text=True)
+    data = {"channel": "cash", "once": _once(page), **_date("held_on", 20, 11, 2568),
+            "members": members, f"s-{member.id}": "100"}  # fmt: skip
+    refused = web.submit("/loans/meeting", data)
+    assert refused.status_code == 422
+    assert "แบบฟอร์มไม่ครบ" in refused.get_data(as_text=True)
+    assert member_savings_balance(db, member.id) == 0
 
 
 @pytest.mark.parametrize("who", ["auditor", "admin"])
