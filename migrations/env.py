@@ -34,9 +34,18 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(_url())
+    # SQLite alters a table by rebuilding it, which enforced foreign keys refuse as soon as
+    # other rows refer to it: enforcement is off while migrating and every key checked after.
+    engine = make_engine(_url(), foreign_keys=False)
     with engine.connect() as connection:
         _run(connection)
+        if connection.dialect.name == "sqlite":
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.rollback()
+            if broken:
+                raise RuntimeError(
+                    f"the migration left rows with broken foreign keys: {broken[:5]}"
+                )
     engine.dispose()
 
 

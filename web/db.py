@@ -129,7 +129,10 @@ class _SQLiteConnection(sqlite3.Connection):
             self.end_turn()
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, *, foreign_keys: bool = True, **kwargs) -> Engine:
+    """``foreign_keys=False`` is for migrations only: SQLite rebuilds a table to alter it
+    (drop and re-create), which foreign-key enforcement refuses once other rows refer to it;
+    the migration checks every key itself afterwards."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -140,12 +143,12 @@ def make_engine(url: str, **kwargs) -> Engine:
             },
             **kwargs,
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, foreign_keys: bool = True) -> None:
     database = engine.url.database
     on_disk = database not in (None, "", ":memory:") and not database.startswith("file:")
     queue = writer_queue(database) if on_disk else None
@@ -155,7 +158,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # Hand transaction control to SQLAlchemy's "begin" event below (the pysqlite recipe).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")

@@ -18,7 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select, text, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -266,11 +266,11 @@ def balance(
             .scalar_subquery()
         )
         value = value - func.coalesce(later, 0)
-    kept = int(session.scalar(select(value)))
-    pending = _pending(*_pending_key(account, sub_key))
+    pending = select(func.sum(LedgerPending.amount_satang)).where(*_pending_key(account, sub_key))
     if as_of is not None:
         pending = pending.where(LedgerPending.day <= as_of)
-    return kept + sum(amount for _day, amount in session.execute(pending))
+    # One statement: what is kept, less the days after as_of, plus what is still pending.
+    return int(session.scalar(select(value + func.coalesce(pending.scalar_subquery(), 0))))
 
 
 def daily_changes_after(
@@ -278,18 +278,14 @@ def daily_changes_after(
 ) -> list[tuple[dt.date, int]]:
     """Net change per day after ``day``, in date order (pending lines included)."""
     changes: dict[dt.date, int] = defaultdict(int)
-    rows = session.execute(
-        select(LedgerDailyChange.day, LedgerDailyChange.amount_satang).where(
-            LedgerDailyChange.account_id == account.id,
-            LedgerDailyChange.sub_key == sub_key,
-            LedgerDailyChange.day > day,
-        )
+    kept = select(LedgerDailyChange.day, LedgerDailyChange.amount_satang).where(
+        LedgerDailyChange.account_id == account.id,
+        LedgerDailyChange.sub_key == sub_key,
+        LedgerDailyChange.day > day,
     )
-    for when, amount in rows:
-        changes[when] += amount
     pending = _pending(*_pending_key(account, sub_key), LedgerPending.day > day)
-    for when, amount in session.execute(pending):
-        changes[when] += amount
+    for when, amount in session.execute(union_all(kept, pending)):
+        changes[_as_date(when)] += amount
     return sorted(changes.items())
 
 
