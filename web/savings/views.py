@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -52,15 +54,30 @@ def index():
 def member_passbook(member_id: int):
     db = get_db()
     member = _member(member_id)
+    since = _passbook_since()
     return render_template(
         "savings/passbook.html",
         member=member,
-        book=passbook(db, member),
+        book=passbook(db, member, start=since),
+        since=since,
         can=withdrawable(db, member, today()),
         agreed_form=AgreedAmountForm(
             agreed=(get_savings_account(db, member.id) or _NoAgreement).agreed_monthly_satang
         ),
     )
+
+
+#: the passbook opens on this many recent months (with the balance brought forward), so the
+#: page stays the same size however long a member has saved; "?all=1" shows every line
+PASSBOOK_MONTHS = 12
+
+
+def _passbook_since() -> dt.date | None:
+    if request.args.get("all") == "1":
+        return None
+    first = today().replace(day=1)
+    months = first.year * 12 + first.month - 1 - (PASSBOOK_MONTHS - 1)
+    return dt.date(months // 12, months % 12 + 1, 1)
 
 
 class _NoAgreement:
@@ -89,10 +106,12 @@ def agreed(member_id: int):
             db.commit()
             flash(_("บันทึกเงินสัจจะที่ตกลงต่อเดือนแล้ว"), "success")
             return redirect(url_for("savings.member_passbook", member_id=member.id))
+    since = _passbook_since()
     return render_template(
         "savings/passbook.html",
         member=member,
-        book=passbook(db, member),
+        book=passbook(db, member, start=since),
+        since=since,
         can=withdrawable(db, member, today()),
         agreed_form=form,
     ), 422

@@ -227,3 +227,35 @@ def test_statements_agree_with_the_journal(login_as, db, member):
     assert "กระดาษและหมึก" in cash
     sheet = web.get("/ledger/balance-sheet").get_data(as_text=True)
     assert "สินทรัพย์เท่ากับหนี้สินรวมทุน" in sheet
+
+
+def test_the_passbook_opens_on_the_last_twelve_months_with_the_balance_brought_forward(
+    login_as, db, member, users, now
+):
+    """Today is 20 Nov 2568: the page starts on 1 Dec 2567 with what was saved before it, so
+    its size does not grow with the years; every line is one link away."""
+    import datetime as dt
+
+    from fund.savings.models import SavingsKind
+    from fund.savings.services import record_deposit
+
+    for day, amount in [(dt.date(2023, 3, 5), 70_000), (dt.date(2025, 10, 1), 12_300)]:
+        record_deposit(
+            db,
+            member=member,
+            amount_satang=amount,
+            txn_date=day,
+            kind=SavingsKind.EXTRA,
+            recorded_by=users["committee"],
+            now=now,
+            idempotency_key=f"pb-{day.isoformat()}",
+        )
+    db.commit()
+    web = login_as("auditor")
+    recent = web.get(f"/savings/members/{member.id}").get_data(as_text=True)
+    assert "ยอดยกมา" in recent and "1 ธ.ค. 2567" in recent
+    assert "700.00" in recent  # brought forward
+    assert "123.00" in recent and "5 มี.ค. 2566" not in recent
+    assert "823.00" in recent  # the balance after the recent line
+    everything = web.get(f"/savings/members/{member.id}?all=1").get_data(as_text=True)
+    assert "5 มี.ค. 2566" in everything and "ยอดยกมา" not in everything
