@@ -18,7 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import event, func, select, text, union_all
+from sqlalchemy import and_, event, func, select, text, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -293,7 +293,13 @@ def account_totals(
     session: Session, *, as_of: dt.date | None = None, since: dt.date | None = None
 ) -> dict[int, int]:
     """Debit-positive total per account id: to the end of ``as_of``, from ``since`` on."""
-    whole = LedgerDailyChange.sub_key == WHOLE_ACCOUNT
+    # Naming the accounts lets the primary key (account, key, day) serve every account; a
+    # filter on key and day alone would read the members' and loans' rows too.
+    account_ids = list(session.scalars(select(Account.id)))
+    whole = and_(
+        LedgerDailyChange.account_id.in_(account_ids),
+        LedgerDailyChange.sub_key == WHOLE_ACCOUNT,
+    )
     if since is not None:
         # A period's movement: the days inside it.
         stmt = (

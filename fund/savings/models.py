@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fund.db import Base, UTCDateTime, str_enum
@@ -42,6 +42,8 @@ class SavingsTransaction(Base):
     __table_args__ = (
         CheckConstraint("amount_satang > 0", name="amount_positive"),
         CheckConstraint("kind <> 'monthly' OR for_month IS NOT NULL", name="monthly_has_month"),
+        # "has this member saved for this month?" on meeting day, for a page of members at once
+        Index("ix_savings_transactions_member_month", "member_id", "for_month"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,5 @@
-"""Kept balances: per account, per member or loan, and per day, applied from pending lines.
+"""Kept balances: per account, per member or loan, and per day, applied from pending lines;
+and an index for the meeting-day sheet's "saved this month?" question.
 
 Balances are read from these rows instead of summing the whole journal, so reading one costs
 the same after ten years as after one. A trigger records every new journal line as pending;
@@ -74,12 +75,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("line_id", name=op.f("pk_ledger_pending")),
     )
     op.create_index("ix_ledger_pending_key", "ledger_pending", ["account_id", "sub_key", "day"])
+    op.create_index(
+        "ix_savings_transactions_member_month", "savings_transactions", ["member_id", "for_month"]
+    )
     conn = op.get_bind()
     create_pending_trigger(conn)
     rebuild_balances(conn)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_savings_transactions_member_month", table_name="savings_transactions")
     drop_pending_trigger(op.get_bind())
     op.drop_index("ix_ledger_pending_key", table_name="ledger_pending")
     op.drop_table("ledger_pending")
