@@ -257,10 +257,12 @@ def bench_service_postings(url: str, n: int, result: dict) -> None:
     from fund.savings.models import SavingsKind
     from fund.savings.services import record_deposit
     from fund.users.models import User
+    from web.db import Sessions
 
     engine = make_engine(url)
     rng = random.Random(5)
-    with Session(engine) as s:
+    # The app's own write sessions: BEGIN IMMEDIATE on SQLite, objects kept across commits.
+    with Sessions(engine)(write=True) as s:
         user = s.scalar(select(User).where(User.username == "committee"))
         ids = list(s.scalars(select(Member.id).where(Member.status == MemberStatus.ACTIVE)))
         members = [s.get(Member, rng.choice(ids)) for _ in range(n)]
