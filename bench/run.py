@@ -359,16 +359,16 @@ def bench_http_postings(url: str, instance: str, clients: int, seconds: float, r
         def work(no: int) -> None:
             rng = random.Random(no)
             client = Client(base, ("committee", "committee2")[no % 2])
-            status, fields = client.form("/login")
+            status, fields = client.form("/login", kind="login")
             fields.update(username=client.username, password=PASSWORD)
-            if client.request("/login", fields)[0] != 302:
+            if client.request("/login", fields, kind="login")[0] != 302:
                 errors.append("login failed")
                 return
             n = 0
             while time.monotonic() < stop_at:
                 n += 1
                 path = f"/savings/members/{rng.choice(ids)}/deposit"
-                status, fields = client.form(path)
+                status, fields = client.form(path, kind="deposit form")
                 if status != 200:
                     errors.append(f"{path}: {status}")
                     continue
@@ -377,7 +377,7 @@ def bench_http_postings(url: str, instance: str, clients: int, seconds: float, r
                     kind="extra",
                     once=f"bench-http-{no}-{n}-{os.urandom(3).hex()}",
                 )
-                status, _page = client.request(path, fields)
+                status, _page = client.request(path, fields, kind="deposit")
                 with lock:
                     if status == 302:
                         accepted[0] += 1
