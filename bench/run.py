@@ -425,25 +425,42 @@ def bench_meeting_post(url: str, instance: str, n: int, result: dict) -> None:
     members = {k[2:] for k in keep if k.startswith("s-")}
     data = {k: v for k, v in fields.items() if not re.match(r"(s|r)-\d+$", k)}
     for name in names:
-        if name in keep and (
-            (name.startswith("s-") and name[2:] in members) or name.startswith("r-")
-        ):
+        if name.startswith("s-") and name[2:] in members:
+            # Every member pays something, even where this month's saving is already in
+            # (the sheet then pre-fills 0): otherwise the post would record next to nothing.
+            value = fields.get(name, "")
+            data[name] = value if value not in ("", "0", "0.00") else "100.00"
+        elif name in keep and name.startswith("r-"):
             data[name] = fields.get(name, "")
         else:
             data[name] = ""
     data["csrf_token"] = token
+    entries_before = _count_entries(url)
     t0 = time.perf_counter()
     response = client.post(sheet_url, data=data)
     elapsed = time.perf_counter() - t0
+    posted = _count_entries(url) - entries_before
     result["meeting_post"] = {
         "members_with_amounts": len(members),
+        "journal_entries_posted": posted,
         "status": response.status_code,
         "seconds": round(elapsed, 2),
     }
     log(
-        f"meeting-day post for {len(members)} members: {elapsed:.2f} s "
+        f"meeting-day post for {len(members)} members ({posted} entries): {elapsed:.2f} s "
         f"(HTTP {response.status_code})"
     )
+
+
+def _count_entries(url: str) -> int:
+    from fund.ledger.models import JournalEntry
+
+    engine = make_engine(url)
+    try:
+        with Session(engine) as s:
+            return int(s.scalar(select(func.count()).select_from(JournalEntry)))
+    finally:
+        engine.dispose()
 
 
 # --------------------------------------------------------------------------- report
