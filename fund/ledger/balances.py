@@ -82,35 +82,6 @@ def drop_pending_trigger(conn: Connection) -> None:
 _SUB_KEY = "CASE a.subledger WHEN 'member' THEN l.member_id WHEN 'loan' THEN l.loan_id END"
 
 
-def _grouped_sql(source: str) -> tuple[str, str]:
-    """INSERT … SELECT statements adding ``source``'s lines (aliased l, with e and a joined)
-    to the kept balances and daily changes; both databases take this upsert syntax."""
-    daily = (
-        "INSERT INTO ledger_daily_changes (account_id, sub_key, day, amount_satang) "  # noqa: S608
-        "SELECT account_id, sub_key, day, SUM(amount) FROM ("
-        "  SELECT l.account_id, 0 AS sub_key, e.entry_date AS day, l.amount_satang AS amount"
-        f" {source}"
-        "  UNION ALL"
-        f"  SELECT l.account_id, {_SUB_KEY}, e.entry_date, l.amount_satang {source}"
-        "   AND a.subledger <> 'none'"
-        ") AS x GROUP BY account_id, sub_key, day ORDER BY account_id, sub_key, day "
-        "ON CONFLICT (account_id, sub_key, day) DO UPDATE SET "
-        "amount_satang = ledger_daily_changes.amount_satang + excluded.amount_satang"
-    )
-    totals = (
-        "INSERT INTO ledger_balances (account_id, sub_key, amount_satang) "  # noqa: S608
-        "SELECT account_id, sub_key, SUM(amount) FROM ("
-        f"  SELECT l.account_id, 0 AS sub_key, l.amount_satang AS amount {source}"
-        "  UNION ALL"
-        f"  SELECT l.account_id, {_SUB_KEY}, l.amount_satang {source}"
-        "   AND a.subledger <> 'none'"
-        ") AS x GROUP BY account_id, sub_key ORDER BY account_id, sub_key "
-        "ON CONFLICT (account_id, sub_key) DO UPDATE SET "
-        "amount_satang = ledger_balances.amount_satang + excluded.amount_satang"
-    )
-    return totals, daily
-
-
 _ALL_SOURCE = (
     "FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id "
     "JOIN accounts a ON a.id = l.account_id WHERE 1 = 1"
@@ -198,9 +169,26 @@ def rebuild_balances(conn: Connection | Session) -> None:
     """Recompute every kept balance from the journal (migration, bulk loads, repairs)."""
     for table in ("ledger_pending", "ledger_daily_changes", "ledger_balances"):
         conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608  (fixed names)
-    totals, daily = _grouped_sql(_ALL_SOURCE)
-    conn.execute(text(totals))
+    # The tables are empty now and the grouping makes each key once: plain inserts (no upsert),
+    # the days from the journal, the totals from the days (far fewer rows than lines).
+    daily = (
+        "INSERT INTO ledger_daily_changes (account_id, sub_key, day, amount_satang) "  # noqa: S608
+        "SELECT account_id, sub_key, day, SUM(amount) FROM ("
+        "  SELECT l.account_id, 0 AS sub_key, e.entry_date AS day, l.amount_satang AS amount"
+        f" {_ALL_SOURCE}"
+        "  UNION ALL"
+        f"  SELECT l.account_id, {_SUB_KEY}, e.entry_date, l.amount_satang {_ALL_SOURCE}"
+        "   AND a.subledger <> 'none'"
+        ") AS x GROUP BY account_id, sub_key, day ORDER BY account_id, sub_key, day"
+    )
     conn.execute(text(daily))
+    conn.execute(
+        text(
+            "INSERT INTO ledger_balances (account_id, sub_key, amount_satang) "
+            "SELECT account_id, sub_key, SUM(amount_satang) FROM ledger_daily_changes "
+            "GROUP BY account_id, sub_key ORDER BY account_id, sub_key"
+        )
+    )
 
 
 def mark_posted(session: Session) -> None:

@@ -102,3 +102,62 @@ def test_bulk_refuses_a_database_that_has_data(fresh_engine):
             now=NOW,
             service_steps=False,
         )
+
+
+def _schema(engine) -> dict:
+    from sqlalchemy import inspect
+
+    found = inspect(engine)
+    return {
+        table: (
+            sorted(
+                (i["name"], tuple(i["column_names"]), i["unique"]) for i in found.get_indexes(table)
+            ),
+            sorted(
+                (u["name"], tuple(u["column_names"])) for u in found.get_unique_constraints(table)
+            ),
+            sorted(fk["name"] for fk in found.get_foreign_keys(table)),
+        )
+        for table in ("journal_entries", "journal_lines", "receipts", "savings_transactions")
+    }
+
+
+def test_bulk_leaves_every_index_and_constraint_the_migrations_made(fresh_engine):
+    before = _schema(fresh_engine)
+    with Session(fresh_engine) as session:
+        load_bulk(
+            session,
+            members=5,
+            years=1,
+            password="bulk-demo-pass-2568",
+            seed=3,
+            now=NOW,
+            service_steps=False,
+        )
+    fresh_engine.dispose()
+    assert _schema(fresh_engine) == before
+
+
+def test_bulk_writer_keeps_values_that_copy_text_would_need_escaped(fresh_engine):
+    from fund.members.models import Member
+    from web.perf.bulk import _Writer
+
+    odd = "tab\there, back\\slash \\N\nnew line"
+    with Session(fresh_engine) as session:
+        writer = _Writer(session)
+        columns = ("id", "member_no", "first_name", "last_name", "joined_on", "created_at", "moo")
+        writer.write(
+            Member.__table__,
+            columns,
+            [
+                (1, "CS-00001", odd, "ok", dt.date(2025, 1, 1), NOW, writer.null),
+                (2, "CS-00002", "ปกติ", "ok", dt.date(2025, 1, 1), NOW, 3),
+            ],
+        )
+        session.commit()
+        rows = session.execute(
+            select(Member.first_name, Member.moo, Member.large_print, Member.title).order_by(
+                Member.id
+            )
+        ).all()
+    assert rows == [(odd, None, False, ""), ("ปกติ", 3, False, "")]

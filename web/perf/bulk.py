@@ -3,9 +3,11 @@
 ``chaeson demo --members 5000 --years 10`` would take hours through the services (every deposit
 is a dozen queries). This loader builds the same rows the savings service writes — the savings
 transaction, its balanced journal entry (cash debit, member savings credit, both lines keyed by
-the member), a receipt numbered without gaps per fiscal year — in Python, and inserts them in
-chunks: ``executemany`` on SQLite, ``COPY`` on PostgreSQL, one transaction per year. Members'
-balances are tracked in memory so withdrawals never overdraw. Loans, welfare and repair then come
+the member), a receipt numbered without gaps per fiscal year — in Python, a month at a time, and
+inserts them: ``executemany`` on SQLite (one transaction per year, the kept balances applied
+set-based each year), ``COPY`` on PostgreSQL (one transaction with triggers off and indexes built
+at the end, the kept balances computed from the journal: see ``_PgBulk``). Members' balances are
+tracked in memory so withdrawals never overdraw. Loans, welfare and repair then come
 from their own demo steps through the services, for a sample of the members, so those books are
 exactly what the services make. ``chaeson check`` passes on the result.
 """
@@ -14,8 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from itertools import starmap
 
 from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
@@ -23,7 +28,7 @@ from sqlalchemy.orm import Session
 from fund.audit.services import record_audit
 from fund.demo import DemoContext
 from fund.ledger.accounts import AccountCode
-from fund.ledger.balances import apply_all_pending
+from fund.ledger.balances import apply_all_pending, rebuild_balances
 from fund.ledger.models import Account, JournalEntry, JournalLine, Receipt
 from fund.ledger.services import LineSpec, fiscal_start_month, post_entry
 from fund.members.models import Member, MemberStatus, Sex
@@ -76,35 +81,71 @@ def _at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(3, 0), tzinfo=dt.UTC)
 
 
+class _Null:
+    """COPY's NULL: ``format(NULL)`` is ``\\N`` in COPY text."""
+
+    def __format__(self, spec: str) -> str:
+        return "\\N"
+
+
+_NULL = _Null()
+#: a whole field that is COPY's NULL: ``\N`` between tabs or line ends (starts with the
+#: backslash, so the search skips along to the next backslash)
+_NULL_FIELD = re.compile(r"\\(?<![^\t\n]\\)N(?![^\t\n])")
+
+
+def _copy_text(value) -> str:
+    """A fixed value (a column default) as COPY text."""
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, StrEnum):
+        return value.value
+    return str(value)
+
+
 class _Writer:
-    """Inserts row dicts into a table: executemany on SQLite, COPY on PostgreSQL."""
+    """Inserts rows (tuples, in ``columns`` order) into a table: executemany on SQLite, COPY on
+    PostgreSQL, where the rows are formatted as COPY text in one go (the generated values never
+    hold a tab, newline or backslash; ``write`` checks, and falls back to row by row if so)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.pg = session.get_bind().dialect.name == "postgresql"
+        #: what a NULL is in the rows handed to ``write``
+        self.null = _NULL if self.pg else None
 
-    def write(self, table: Table, rows: list[dict]) -> None:
+    def write(self, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
         if not rows:
             return
         if not self.pg:
             for i in range(0, len(rows), CHUNK):
-                self.session.execute(insert(table), rows[i : i + CHUNK])
+                chunk = [dict(zip(columns, r, strict=True)) for r in rows[i : i + CHUNK]]
+                self.session.execute(insert(table), chunk)
             return
-        columns = list(rows[0])
         # COPY skips the models' Python-side defaults (e.g. "" for text): add them.
         defaults = {
             c.name: c.default.arg
             for c in table.columns
-            if c.name not in rows[0] and c.default is not None and c.default.is_scalar
+            if c.name not in columns and c.default is not None and c.default.is_scalar
         }
-        columns += list(defaults)
-        rows = [{**row, **defaults} for row in rows] if defaults else rows
+        names = [*columns, *defaults]
+        fixed = "".join("\t" + _copy_text(v) for v in defaults.values())
+        template = "\t".join(["{}"] * len(columns)) + fixed.replace("{", "{{").replace("}", "}}")
+        data = "\n".join(starmap(template.format, rows)) + "\n"
         raw = self.session.connection().connection.driver_connection
-        names = ", ".join(f'"{c}"' for c in columns)
+        quoted = ", ".join(f'"{c}"' for c in names)
         with raw.cursor() as cursor:
-            with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row([row[c] for c in columns])
+            with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+                if (
+                    data.count("\n") == len(rows)
+                    and data.count("\t") == len(rows) * (len(names) - 1)
+                    and data.count("\\") == len(_NULL_FIELD.findall(data))
+                ):
+                    copy.write(data.encode())
+                else:  # a value needs escaping: let psycopg do it
+                    plain = [tuple(None if v is _NULL else v for v in r) for r in rows]
+                    for row in plain:
+                        copy.write_row([*row, *defaults.values()])
 
     def next_id(self, table: Table) -> int:
         return int(self.session.scalar(select(func.coalesce(func.max(table.c.id), 0)))) + 1
@@ -156,6 +197,253 @@ def _member_rows(rng: random.Random, n: int, first_id: int, start: dt.date, now:
     return rows
 
 
+_ENTRY_COLUMNS = (
+    "id",
+    "entry_date",
+    "description",
+    "source",
+    "source_id",
+    "recorded_by_id",
+    "recorded_at",
+)
+_LINE_COLUMNS = ("id", "entry_id", "line_no", "account_id", "amount_satang", "member_id")
+_RECEIPT_COLUMNS = (
+    "id",
+    "fiscal_year",
+    "number",
+    "issued_on",
+    "payer_member_id",
+    "payer_name",
+    "purpose",
+    "amount_satang",
+    "recorded_by_id",
+    "recorded_at",
+    "journal_entry_id",
+)
+_TXN_COLUMNS = (
+    "id",
+    "member_id",
+    "kind",
+    "amount_satang",
+    "txn_date",
+    "for_month",
+    "money_account",
+    "note",
+    "recorded_by_id",
+    "recorded_at",
+    "journal_entry_id",
+    "receipt_id",
+)
+_HISTORY_TABLES = (
+    JournalEntry.__table__,
+    JournalLine.__table__,
+    Receipt.__table__,
+    SavingsTransaction.__table__,
+)
+
+
+@dataclass
+class _History:
+    """The savings history's running state: next ids, receipt numbers, members' balances."""
+
+    members: list[tuple]  # (index, id, joined_on, agreed monthly, name, " member_no name")
+    balance: list[int]
+    entry_id: int
+    line_id: int
+    receipt_id: int
+    txn_id: int
+    cash: int
+    savings: int
+    treasurer: int
+    null: object
+    receipt_no: dict[int, int]
+
+    def month(self, rng: random.Random, month: dt.date, meeting: dt.date, fy: int, value):
+        """The rows of one month's meeting: (entries, lines, receipts, savings transactions).
+
+        ``value`` turns dates into what the writer takes (COPY text or the date itself)."""
+        entries: list[tuple] = []
+        lines: list[tuple] = []
+        receipts: list[tuple] = []
+        txns: list[tuple] = []
+        day, recorded = value(meeting), value(_at(meeting))
+        for_month, null = value(month), self.null
+        monthly = f"เงินสัจจะประจำเดือน{month_name(month.month)} {month.year + 543}"
+        cash, savings, treasurer, cash_code = (
+            self.cash,
+            self.savings,
+            self.treasurer,
+            AccountCode.CASH.value,
+        )
+        e_id, l_id, r_id, t_id = self.entry_id, self.line_id, self.receipt_id, self.txn_id
+        number = self.receipt_no.get(fy, 0)
+        balance, chance, choice = self.balance, rng.random, rng.choice
+        for i, member_id, joined_on, agreed, name, suffix in self.members:
+            if joined_on > meeting or chance() < 0.07:
+                continue
+            todo = [(_MONTHLY, agreed)]
+            roll = chance()
+            if roll < 0.04:
+                todo.append((_EXTRA, choice(_EXTRA_AMOUNTS)))
+            elif roll < 0.06 and balance[i] >= 500_00:
+                todo.append((_WITHDRAWAL, balance[i] // 2 // 100 * 100))
+            for kind, amount in todo:
+                if kind == _WITHDRAWAL:
+                    balance[i] -= amount
+                    entries.append(
+                        (
+                            e_id,
+                            day,
+                            "ถอนเงินสัจจะ" + suffix,
+                            "savings.withdrawal",
+                            t_id,
+                            treasurer,
+                            recorded,
+                        )
+                    )
+                    lines.append((l_id, e_id, 1, cash, -amount, member_id))
+                    lines.append((l_id + 1, e_id, 2, savings, amount, member_id))
+                    txns.append(
+                        (
+                            t_id,
+                            member_id,
+                            kind,
+                            amount,
+                            day,
+                            null,
+                            cash_code,
+                            "ถอนเพื่อใช้จ่ายในครอบครัว",
+                            treasurer,
+                            recorded,
+                            e_id,
+                            null,
+                        )
+                    )
+                else:
+                    purpose = monthly if kind == _MONTHLY else "เงินฝากสัจจะเพิ่ม"
+                    balance[i] += amount
+                    number += 1
+                    receipts.append(
+                        (
+                            r_id,
+                            fy,
+                            number,
+                            day,
+                            member_id,
+                            name,
+                            purpose,
+                            amount,
+                            treasurer,
+                            recorded,
+                            e_id,
+                        )
+                    )
+                    entries.append(
+                        (e_id, day, purpose + suffix, "savings.deposit", t_id, treasurer, recorded)
+                    )
+                    lines.append((l_id, e_id, 1, cash, amount, member_id))
+                    lines.append((l_id + 1, e_id, 2, savings, -amount, member_id))
+                    txns.append(
+                        (
+                            t_id,
+                            member_id,
+                            kind,
+                            amount,
+                            day,
+                            for_month if kind == _MONTHLY else null,
+                            cash_code,
+                            "",
+                            treasurer,
+                            recorded,
+                            e_id,
+                            r_id,
+                        )
+                    )
+                    r_id += 1
+                e_id += 1
+                l_id += 2
+                t_id += 1
+        self.entry_id, self.line_id, self.receipt_id, self.txn_id = e_id, l_id, r_id, t_id
+        if number:
+            self.receipt_no[fy] = number
+        return entries, lines, receipts, txns
+
+
+_MONTHLY = SavingsKind.MONTHLY.value
+_EXTRA = SavingsKind.EXTRA.value
+_WITHDRAWAL = SavingsKind.WITHDRAWAL.value
+_EXTRA_AMOUNTS = (200_00, 500_00, 1000_00)
+
+
+class _PgBulk:
+    """The whole history in one PostgreSQL transaction, loaded the way PostgreSQL loads fast.
+
+    Triggers are off for the transaction (``session_replication_role = replica``, when the
+    account may set it): no pending row per journal line and no foreign-key check per row (the
+    rows refer to what this loader wrote). The history tables' secondary indexes and unique
+    constraints are dropped first and made again once at the end, from their definitions as
+    they were (an index built from sorted data is many times faster than one grown row by row).
+    Then the kept balances are computed set-based from the journal, and the tables analyzed.
+    Any failure rolls all of it back, indexes included.
+    """
+
+    def __init__(self, session: Session, tables: Iterable[Table]) -> None:
+        self.session = session
+        self.tables = [t.name for t in tables]
+        #: statements that make the dropped indexes and constraints again
+        self.rebuild: list[str] = []
+
+    def begin(self) -> None:
+        execute = self.session.execute
+        if self.session.scalar(text("SELECT current_setting('is_superuser')")) == "on":
+            execute(text("SET LOCAL session_replication_role = replica"))
+        execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+        execute(text("SET LOCAL work_mem = '256MB'"))
+        # Secondary indexes and unique constraints go, to be built again at the end; primary
+        # keys stay (foreign keys hang on them, and rows arrive in key order, cheap to index).
+        tables = "(SELECT to_regclass(t) FROM unnest(CAST(:t AS text[])) AS t)"
+        indexes = execute(
+            text(
+                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "  # noqa: S608
+                f"JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid IN {tables} "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) "
+                "ORDER BY c.relname"
+            ),
+            {"t": self.tables},
+        ).all()
+        for name, definition in indexes:
+            execute(text(f'DROP INDEX "{name}"'))
+            self.rebuild.append(definition)
+        uniques = execute(
+            text(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "  # noqa: S608
+                f"FROM pg_constraint WHERE contype = 'u' AND conrelid IN {tables} "
+                "ORDER BY conname"
+            ),
+            {"t": self.tables},
+        ).all()
+        for table, name, definition in uniques:
+            execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+            self.rebuild.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+    def finish(self, progress: Callable[[str], None]) -> None:
+        import time
+
+        started = time.perf_counter()
+        for statement in self.rebuild:
+            self.session.execute(text(statement))
+        progress(f"{len(self.rebuild)} indexes built in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        rebuild_balances(self.session)
+        progress(f"kept balances computed in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        names = ", ".join(
+            f'"{t}"' for t in (*self.tables, "ledger_balances", "ledger_daily_changes", "members")
+        )
+        self.session.execute(text(f"ANALYZE {names}"))
+        progress(f"analyzed in {time.perf_counter() - started:.0f} s")
+
+
 def load_bulk(
     session: Session,
     *,
@@ -170,8 +458,9 @@ def load_bulk(
 ) -> BulkStats:
     """Fill an empty database with ``members`` members and ``years`` of monthly savings.
 
-    Commits once per year. ``bar(n)`` is called as months are written (for a progress bar);
-    the total is ``len(months) + 1``.
+    SQLite: commits once per year. PostgreSQL: the history is one transaction (see
+    ``_PgBulk``). ``bar(n)`` is called as months are written (for a progress bar); the total is
+    ``len(months) + 1``.
     """
     import time
 
@@ -197,20 +486,15 @@ def load_bulk(
     stats = BulkStats(members=members)
 
     member_rows = _member_rows(rng, members, writer.next_id(Member.__table__), start, now)
-    writer.write(Member.__table__, member_rows)
+    writer.write(Member.__table__, list(member_rows[0]), [tuple(r.values()) for r in member_rows])
     session.execute(insert(Counter).values(name="member_no", last_value=members))
     agreed = {r["id"]: rng.choice([50, 100, 100, 100, 150, 200, 300]) * 100 for r in member_rows}
     first_account_id = writer.next_id(SavingsAccount.__table__)
     writer.write(
         SavingsAccount.__table__,
+        ("id", "member_id", "agreed_monthly_satang", "opened_on", "updated_at"),
         [
-            {
-                "id": first_account_id + i,
-                "member_id": r["id"],
-                "agreed_monthly_satang": agreed[r["id"]],
-                "opened_on": max(r["joined_on"], start),
-                "updated_at": now,
-            }
+            (first_account_id + i, r["id"], agreed[r["id"]], max(r["joined_on"], start), now)
             for i, r in enumerate(member_rows)
         ],
     )
@@ -231,141 +515,63 @@ def load_bulk(
     bar(1)
 
     accounts = {a.code: a.id for a in session.scalars(select(Account))}
-    cash, savings = accounts[AccountCode.CASH.value], accounts[AccountCode.MEMBER_SAVINGS.value]
     start_month = fiscal_start_month(session)
-    ids = {
-        t: writer.next_id(t)
-        for t in (
-            JournalEntry.__table__,
-            JournalLine.__table__,
-            Receipt.__table__,
-            SavingsTransaction.__table__,
-        )
-    }
-    receipt_no: dict[int, int] = {}
-    balance = dict.fromkeys(agreed, 0)
+    names = {r["id"]: f"{r['title']}{r['first_name']} {r['last_name']}" for r in member_rows}
+    history = _History(
+        members=[
+            (
+                i,
+                r["id"],
+                r["joined_on"],
+                agreed[r["id"]],
+                names[r["id"]],
+                f" {r['member_no']} {names[r['id']]}",
+            )
+            for i, r in enumerate(member_rows)
+        ],
+        balance=[0] * len(member_rows),
+        entry_id=writer.next_id(JournalEntry.__table__),
+        line_id=writer.next_id(JournalLine.__table__),
+        receipt_id=writer.next_id(Receipt.__table__),
+        txn_id=writer.next_id(SavingsTransaction.__table__),
+        cash=accounts[AccountCode.CASH.value],
+        savings=accounts[AccountCode.MEMBER_SAVINGS.value],
+        treasurer=treasurer.id,
+        null=writer.null,
+        receipt_no={},
+    )
+    # COPY takes text: dates and times are formatted once per month, not once per row.
+    value = str if writer.pg else (lambda v: v)
+    pg_bulk = _PgBulk(session, _HISTORY_TABLES) if writer.pg else None
+    if pg_bulk:
+        pg_bulk.begin()
     months = _months(start, today)
     by_year: dict[int, list[dt.date]] = {}
     for month in months:
         by_year.setdefault(month.year, []).append(month)
     for _year, year_months in sorted(by_year.items()):
-        entries, lines, receipts, txns = [], [], [], []
         for month in year_months:
             meeting = month.replace(day=min(5 + rng.randrange(0, 3), 28))
-            if meeting > today:
-                bar(1)
-                continue
-            recorded = _at(meeting)
-            fy = fiscal_year(meeting, start_month)
-            label = f"{month_name(month.month)} {month.year + 543}"
-            for r in member_rows:
-                member_id = r["id"]
-                if r["joined_on"] > meeting or rng.random() < 0.07:
-                    continue
-                name = f"{r['title']}{r['first_name']} {r['last_name']}"
-                todo = [(SavingsKind.MONTHLY, agreed[member_id])]
-                roll = rng.random()
-                if roll < 0.04:
-                    todo.append((SavingsKind.EXTRA, rng.choice([200, 500, 1000]) * 100))
-                elif roll < 0.06 and balance[member_id] >= 500_00:
-                    todo.append((SavingsKind.WITHDRAWAL, balance[member_id] // 2 // 100 * 100))
-                for kind, amount in todo:
-                    txn_id = ids[SavingsTransaction.__table__]
-                    entry_id = ids[JournalEntry.__table__]
-                    line_id = ids[JournalLine.__table__]
-                    ids[SavingsTransaction.__table__] += 1
-                    ids[JournalEntry.__table__] += 1
-                    ids[JournalLine.__table__] += 2
-                    sign = -1 if kind is SavingsKind.WITHDRAWAL else 1
-                    balance[member_id] += sign * amount
-                    if kind is SavingsKind.MONTHLY:
-                        purpose = f"เงินสัจจะประจำเดือน{label}"
-                    elif kind is SavingsKind.EXTRA:
-                        purpose = "เงินฝากสัจจะเพิ่ม"
-                    else:
-                        purpose = "ถอนเงินสัจจะ"
-                    receipt_id = None
-                    if sign > 0:
-                        receipt_id = ids[Receipt.__table__]
-                        ids[Receipt.__table__] += 1
-                        receipt_no[fy] = receipt_no.get(fy, 0) + 1
-                        receipts.append(
-                            {
-                                "id": receipt_id,
-                                "fiscal_year": fy,
-                                "number": receipt_no[fy],
-                                "issued_on": meeting,
-                                "payer_member_id": member_id,
-                                "payer_name": name,
-                                "purpose": purpose,
-                                "amount_satang": amount,
-                                "recorded_by_id": treasurer.id,
-                                "recorded_at": recorded,
-                                "journal_entry_id": entry_id,
-                                "voided_at": None,
-                                "voided_by_id": None,
-                                "void_reason": "",
-                                "void_entry_id": None,
-                                "reprint_count": 0,
-                            }
-                        )
-                    entries.append(
-                        {
-                            "id": entry_id,
-                            "entry_date": meeting,
-                            "description": f"{purpose} {r['member_no']} {name}",
-                            "source": "savings.deposit" if sign > 0 else "savings.withdrawal",
-                            "source_id": txn_id,
-                            "recorded_by_id": treasurer.id,
-                            "recorded_at": recorded,
-                            "idempotency_key": None,
-                            "reverses_id": None,
-                        }
-                    )
-                    for no, (account_id, amt) in enumerate(
-                        [(cash, sign * amount), (savings, -sign * amount)], start=1
-                    ):
-                        lines.append(
-                            {
-                                "id": line_id + no - 1,
-                                "entry_id": entry_id,
-                                "line_no": no,
-                                "account_id": account_id,
-                                "amount_satang": amt,
-                                "member_id": member_id,
-                                "loan_id": None,
-                                "memo": "",
-                            }
-                        )
-                    txns.append(
-                        {
-                            "id": txn_id,
-                            "member_id": member_id,
-                            "kind": kind.value,
-                            "amount_satang": amount,
-                            "txn_date": meeting,
-                            "for_month": month if kind is SavingsKind.MONTHLY else None,
-                            "money_account": AccountCode.CASH.value,
-                            "note": "ถอนเพื่อใช้จ่ายในครอบครัว" if sign < 0 else "",
-                            "recorded_by_id": treasurer.id,
-                            "recorded_at": recorded,
-                            "idempotency_key": None,
-                            "journal_entry_id": entry_id,
-                            "receipt_id": receipt_id,
-                        }
-                    )
+            if meeting <= today:
+                fy = fiscal_year(meeting, start_month)
+                entries, lines, receipts, txns = history.month(rng, month, meeting, fy, value)
+                writer.write(JournalEntry.__table__, _ENTRY_COLUMNS, entries)
+                writer.write(JournalLine.__table__, _LINE_COLUMNS, lines)
+                writer.write(Receipt.__table__, _RECEIPT_COLUMNS, receipts)
+                writer.write(SavingsTransaction.__table__, _TXN_COLUMNS, txns)
+                stats.entries += len(entries)
+                stats.lines += len(lines)
+                stats.receipts += len(receipts)
             bar(1)
-        writer.write(JournalEntry.__table__, entries)
-        writer.write(JournalLine.__table__, lines)
-        writer.write(Receipt.__table__, receipts)
-        writer.write(SavingsTransaction.__table__, txns)
-        stats.entries += len(entries)
-        stats.lines += len(lines)
-        stats.receipts += len(receipts)
-        # The trigger left every line pending: add the year to the kept balances in one go.
-        apply_all_pending(session)
+        if not pg_bulk:
+            # The trigger left every line pending: add the year to the kept balances in one go.
+            apply_all_pending(session)
+            session.commit()
+    if pg_bulk:
+        progress(f"{time.perf_counter() - started:.0f} s: rows written, indexing…")
+        pg_bulk.finish(progress)
         session.commit()
-    for fy, last in receipt_no.items():
+    for fy, last in history.receipt_no.items():
         name = f"receipt:{fy}"
         if session.get(Counter, name) is None:
             session.add(Counter(name=name, last_value=last))
