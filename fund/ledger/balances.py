@@ -303,7 +303,8 @@ def account_totals(
             a: int(v)
             for a, v in session.execute(
                 select(LedgerBalance.account_id, LedgerBalance.amount_satang).where(
-                    LedgerBalance.sub_key == WHOLE_ACCOUNT
+                    LedgerBalance.account_id.in_(account_ids),
+                    LedgerBalance.sub_key == WHOLE_ACCOUNT,
                 )
             )
         }

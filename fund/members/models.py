@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, String
+from sqlalchemy import CheckConstraint, Date, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fund.db import Base, UTCDateTime, str_enum
@@ -26,7 +26,13 @@ class Member(Base):
     """A member of the fund. Sensitive data (national ID, disability, health) lives elsewhere."""
 
     __tablename__ = "members"
-    __table_args__ = (CheckConstraint("member_no <> ''", name="member_no_not_empty"),)
+    __table_args__ = (
+        CheckConstraint("member_no <> ''", name="member_no_not_empty"),
+        # the meeting-day sheet: a page of active members in its order, and its village filter
+        # with each village's count, both from the index alone
+        Index("ix_members_sheet", "status", "moo", "member_no", "id"),
+        Index("ix_members_villages", "status", "moo", "village"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: e.g. "CS-0001"; unique and never reused, even after anonymisation
