@@ -21,7 +21,7 @@ def test_the_benchmark_runs_end_to_end_and_reports_every_figure(tmp_path):
         "--database-url", f"sqlite:///{tmp_path / 'bench.db'}",
         "--members", "30", "--years", "2",
         "--requests", "3", "--batch", "6", "--postings", "5",
-        "--clients", "2", "--http-seconds", "2", "--meeting-members", "10",
+        "--clients", "2", "--http-seconds", "15", "--meeting-members", "10",
         "--results", str(results),
     ]  # fmt: skip
     run = subprocess.run(
@@ -42,7 +42,9 @@ def test_the_benchmark_runs_end_to_end_and_reports_every_figure(tmp_path):
     assert result["statements"]["one_10_year"]["total_s"] > 0
     assert result["statements"]["batch"]["members"] == 6
     assert result["service_postings"]["per_second"] > 0
-    assert result["http_postings"]["accepted"] > 0 and result["http_postings"]["errors"] == 0
+    # 15 s leaves room for the clients' Argon2 logins on a busy machine before they post.
+    http = result["http_postings"]
+    assert http["accepted"] > 0 and http["errors"] == 0, http
     meeting = result["meeting_post"]
     assert meeting["status"] == 302
     assert meeting["journal_entries_posted"] >= meeting["members_with_amounts"] == 10
