@@ -64,6 +64,8 @@ class JournalEntry(Base):
         CheckConstraint("description <> ''", name="description_not_empty"),
         CheckConstraint("source <> ''", name="source_not_empty"),
         CheckConstraint("reverses_id IS NULL OR reverses_id <> id", name="not_self_reversal"),
+        # joining lines to entries inside a date window reads only the entries in it
+        Index("ix_journal_entries_id_date", "id", "entry_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,7 +109,15 @@ class JournalLine(Base):
     __table_args__ = (
         CheckConstraint("amount_satang <> 0", name="amount_not_zero"),
         UniqueConstraint("entry_id", "line_no"),
-        Index("ix_journal_lines_account_member", "account_id", "member_id"),
+        # a member's lines in an account from the index alone (passbook, holdings)
+        Index(
+            "ix_journal_lines_account_member_entry",
+            "account_id",
+            "member_id",
+            "entry_id",
+            "line_no",
+            "amount_satang",
+        ),
         Index("ix_journal_lines_account_loan", "account_id", "loan_id"),
     )
 
