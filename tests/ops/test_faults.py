@@ -135,12 +135,12 @@ def _small_disk(path: Path, size: str):
 
 def _fill(disk: Path) -> Path:
     filler = disk / "filler"
-    with filler.open("wb") as fh:
+    # Unbuffered: closing must not try to write what did not fit.
+    with filler.open("wb", buffering=0) as fh:
         block = b"\0" * 65536
         try:
             while True:
                 fh.write(block)
-                fh.flush()
         except OSError:
             pass
     return filler
