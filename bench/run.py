@@ -82,7 +82,12 @@ def pct(values: list[float], p: float) -> float:
 # --------------------------------------------------------------------------- data
 
 
-def ensure_data(url: str, members: int, years: int, result: dict) -> None:
+def ensure_data(
+    url: str, members: int, years: int, result: dict, earlier: dict | None = None
+) -> None:
+    """Load the scale data, or reuse it. ``earlier``: the last result file's record of how long
+    loading took, kept with a reused database (loading 50,000 × 10 takes minutes; the pages can
+    be measured again without it)."""
     from fund.ledger.models import JournalLine
     from fund.members.models import Member
     from web.migrate import upgrade
@@ -94,6 +99,8 @@ def ensure_data(url: str, members: int, years: int, result: dict) -> None:
     if have == members:
         log(f"data already loaded ({have} members): reusing it")
         result["data"] = {"reused": True}
+        if earlier:
+            result["data"]["earlier_load"] = earlier
     elif have:
         raise SystemExit(f"the bench database has {have} members, not {members}: use a fresh one")
     else:
@@ -506,7 +513,15 @@ def write_summary(results_dir: Path) -> None:
         if "data" in r and not r["data"].get("reused"):
             lines.append(
                 f"- scale data loaded in {r['data']['load_seconds']} s "
-                f"(bulk rows {r['data']['bulk_seconds']} s)"
+                f"(bulk rows {r['data']['bulk_seconds']} s; load average after "
+                f"{r['data'].get('loadavg_after')})"
+            )
+        elif r.get("data", {}).get("earlier_load"):
+            e = r["data"]["earlier_load"]
+            lines.append(
+                f"- scale data reused, loaded by the run of {e['started']} in "
+                f"{e['load_seconds']} s (bulk rows {e['bulk_seconds']} s; load average after "
+                f"{e.get('loadavg_after')})"
             )
         if "pages" in r:
             lines += ["", "| page | p50 ms | p95 ms | max ms |", "|---|---:|---:|---:|"]
@@ -549,6 +564,19 @@ def write_summary(results_dir: Path) -> None:
     (results_dir / "SUMMARY.md").write_text("\n".join(lines))
 
 
+def _earlier_load(path: Path) -> dict | None:
+    """How long the last result file's run took to load the data (its own, or carried)."""
+    try:
+        last = json.loads(path.read_text())
+        data, started = last.get("data", {}), last["started"]
+    except (OSError, ValueError, KeyError):
+        return None
+    if not data.get("reused") and "load_seconds" in data:
+        keys = ("load_seconds", "bulk_seconds", "loadavg_after")
+        return {"started": started, **{k: data.get(k) for k in keys}}
+    return data.get("earlier_load")
+
+
 def main(argv: list[str] | None = None) -> int:
     global PASSWORD  # one run, one database
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -584,8 +612,10 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "loadavg_before": loadavg(),
     }
+    results_dir = Path(args.results)
+    out = results_dir / f"{backend}-{args.members}x{args.years}.json"
     with tempfile.TemporaryDirectory(prefix="chaeson-bench-") as instance:
-        ensure_data(url, args.members, args.years, result)
+        ensure_data(url, args.members, args.years, result, _earlier_load(out))
         if "pages" in only:
             bench_pages(url, instance, args.requests, result)
         if "statements" in only:
@@ -598,9 +628,7 @@ def main(argv: list[str] | None = None) -> int:
             bench_meeting_post(url, instance, args.meeting_members, result)
     result["loadavg_after"] = loadavg()
     result["verdicts"] = verdicts(result)
-    results_dir = Path(args.results)
     results_dir.mkdir(parents=True, exist_ok=True)
-    out = results_dir / f"{backend}-{args.members}x{args.years}.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     write_summary(results_dir)
     log(f"written {out} and {results_dir / 'SUMMARY.md'}")
