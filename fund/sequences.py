@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from fund.append import flushed_connection
 from fund.db import Base
 
 
@@ -30,8 +31,8 @@ def next_value(session: Session, name: str) -> int:
         return taken
     # First use: create the row without failing when a concurrent first use created it already.
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(Counter)
+    flushed_connection(session).execute(
+        insert(Counter.__table__)
         .values(name=name, last_value=0)
         .on_conflict_do_nothing(index_elements=["name"])
     )
@@ -41,12 +42,16 @@ def next_value(session: Session, name: str) -> int:
 
 
 def _increment(session: Session, name: str) -> int | None:
-    return session.execute(
-        update(Counter)
-        .where(Counter.name == name)
-        .values(last_value=Counter.last_value + 1)
-        .returning(Counter.last_value)
-    ).scalar_one_or_none()
+    return (
+        flushed_connection(session)
+        .execute(
+            update(Counter.__table__)
+            .where(Counter.name == name)
+            .values(last_value=Counter.last_value + 1)
+            .returning(Counter.last_value)
+        )
+        .scalar_one_or_none()
+    )
 
 
 def peek_value(session: Session, name: str) -> int:

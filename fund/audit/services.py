@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from fund.append import insert_now
 from fund.audit.models import AuditEntry
 
 if TYPE_CHECKING:
@@ -32,6 +33,5 @@ def record_audit(
         details=details,
         channel=channel or session.info.get("channel", "web"),
     )
-    session.add(entry)
-    session.flush()
+    insert_now(session, [entry])
     return entry

@@ -10,28 +10,15 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from fund.append import insert_now
 from fund.audit.services import record_audit
 from fund.errors import Conflict, InvalidInput
 from fund.ledger.models import JournalEntry, Receipt
 from fund.ledger.services import fiscal_start_month, reverse_entry
 from fund.members.models import Member
-from fund.sequences import Counter, next_value
+from fund.sequences import next_value
 from fund.thaidate import fiscal_year
 from fund.users.models import User
-
-
-def _ensure_counter(session: Session, name: str) -> None:
-    """Create the counter row if missing, safely when two first receipts of a year race (a
-    plain INSERT would make one of them fail on PostgreSQL; ON CONFLICT waits, then skips)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    session.execute(
-        insert(Counter)
-        .values(name=name, last_value=0)
-        .on_conflict_do_nothing(index_elements=["name"])
-    )
 
 
 def issue_receipt(
@@ -56,7 +43,6 @@ def issue_receipt(
     if not purpose:
         raise InvalidInput("กรุณาระบุว่ารับเงินค่าอะไร", "Please say what the money is for.")
     fy = fiscal_year(journal_entry.entry_date, fiscal_start_month(session))
-    _ensure_counter(session, f"receipt:{fy}")
     receipt = Receipt(
         fiscal_year=fy,
         number=next_value(session, f"receipt:{fy}"),
@@ -70,8 +56,7 @@ def issue_receipt(
         journal_entry_id=journal_entry.id,
         reprint_count=0,
     )
-    session.add(receipt)
-    session.flush()
+    insert_now(session, [receipt])
     return receipt
 
 

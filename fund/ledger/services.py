@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from fund.append import flushed_connection, insert_now
 from fund.audit.services import record_audit
 from fund.errors import Conflict, InvalidInput, NotFound
 from fund.ledger import balances as kept
@@ -205,7 +207,7 @@ DEFAULT_SETTINGS: dict[str, str] = {
 
 
 def get_setting(session: Session, key: str) -> str:
-    value = session.scalar(select(Setting.value).where(Setting.key == key))
+    value = flushed_connection(session).scalar(select(Setting.value).where(Setting.key == key))
     if value is None:
         if key not in DEFAULT_SETTINGS:
             raise KeyError(key)
@@ -250,7 +252,7 @@ def fiscal_start_month(session: Session) -> int:
 
 def closed_through(session: Session) -> dt.date | None:
     """The last day of the last closed month (None when nothing is closed yet)."""
-    return session.scalar(select(func.max(PeriodClose.closed_through)))
+    return flushed_connection(session).scalar(select(func.max(PeriodClose.closed_through)))
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -523,29 +525,14 @@ def post_entry(
         idempotency_key=idempotency_key,
         reverses_id=_reverses.id if _reverses is not None else None,
     )
-    for number, (spec, account) in enumerate(resolved, start=1):
-        entry.lines.append(
-            JournalLine(
-                line_no=number,
-                account_id=account.id,
-                account=account,
-                amount_satang=spec.amount_satang,
-                member_id=spec.member_id,
-                loan_id=spec.loan_id,
-                memo=spec.memo,
-            )
-        )
     kept.mark_posted(session)
     if idempotency_key is None and _reverses is None:
-        session.add(entry)
-        session.flush()
-        return entry
+        return _insert_entry(session, entry, resolved)
     # A twin request with the same key (or a second reversal of the same entry) may commit
     # between our check and our insert: the unique index stops it and we return the winner.
     savepoint = session.begin_nested()
     try:
-        session.add(entry)
-        session.flush()
+        _insert_entry(session, entry, resolved)
     except IntegrityError:
         savepoint.rollback()
         if idempotency_key is not None:
@@ -556,6 +543,31 @@ def post_entry(
             raise _already_reversed(_reverses) from None
         raise
     savepoint.commit()
+    return entry
+
+
+def _insert_entry(
+    session: Session, entry: JournalEntry, resolved: list[tuple[LineSpec, Account]]
+) -> JournalEntry:
+    """INSERT the entry and its lines (append-only rows: no unit of work needed)."""
+    insert_now(session, [entry])
+    lines = [
+        JournalLine(
+            entry_id=entry.id,
+            line_no=number,
+            account_id=account.id,
+            amount_satang=spec.amount_satang,
+            member_id=spec.member_id,
+            loan_id=spec.loan_id,
+            memo=spec.memo,
+        )
+        for number, (spec, account) in enumerate(resolved, start=1)
+    ]
+    insert_now(session, lines)
+    for line, (_spec, account) in zip(lines, resolved, strict=True):
+        set_committed_value(line, "account", account)
+        set_committed_value(line, "entry", entry)
+    set_committed_value(entry, "lines", lines)
     return entry
 
 

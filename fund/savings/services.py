@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from fund.append import flushed_connection
 from fund.audit.services import record_audit
 from fund.errors import Conflict, InvalidInput
 from fund.ledger.accounts import CASH_ACCOUNTS, AccountCode
@@ -140,23 +141,22 @@ def withdrawable(session: Session, member: Member, on_date: dt.date) -> Withdraw
 
 
 def _replay(session: Session, key: str) -> SavingsResult | None:
-    txn = session.scalar(
-        select(SavingsTransaction).where(SavingsTransaction.idempotency_key == key)
+    # A plain probe first: almost every key is new, and loading nothing through the ORM costs.
+    found = flushed_connection(session).scalar(
+        select(SavingsTransaction.id).where(SavingsTransaction.idempotency_key == key)
     )
-    if txn is None:
+    if found is None:
         return None
+    txn = session.get(SavingsTransaction, found)
     entry = session.get(JournalEntry, txn.journal_entry_id)
     receipt = session.get(Receipt, txn.receipt_id) if txn.receipt_id else None
     return SavingsResult(txn, entry, receipt, replayed=True)
 
 
 def _claim(session: Session, txn: SavingsTransaction):
-    """Insert the transaction row inside a savepoint; the unique key makes a twin request find
-    the first one. Returns (earlier result, None) or (None, open savepoint)."""
-    if txn.idempotency_key is not None:
-        earlier = _replay(session, txn.idempotency_key)
-        if earlier is not None:
-            return earlier, None
+    """Insert the transaction row inside a savepoint; the unique key makes a twin request (one
+    that got past the caller's replay check at the same time) find the first one. Returns
+    (earlier result, None) or (None, open savepoint)."""
     savepoint = session.begin_nested()
     try:
         session.add(txn)
