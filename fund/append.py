@@ -20,10 +20,11 @@ from fund.db import Base
 T = TypeVar("T", bound=Base)
 
 
-def insert_now(session: Session, objects: Sequence[T]) -> Sequence[T]:
+def insert_now(session: Session, objects: Sequence[T], *, match: str | None = None) -> Sequence[T]:
     """INSERT these new objects (all of one class, no relationships set) in the session's
-    transaction, in order, and give them their ids. Objects waiting in the session are flushed
-    first, so rows they refer to exist."""
+    transaction and give them their ids. Objects waiting in the session are flushed first, so
+    rows they refer to exist. ``match`` names a column whose values tell the objects apart: the
+    rows then go in one multi-row INSERT and come back matched by it, not by position."""
     if not objects:
         return objects
     mapper = inspect(type(objects[0]))
@@ -47,8 +48,18 @@ def insert_now(session: Session, objects: Sequence[T]) -> Sequence[T]:
                 value = state[prop.key] = None
             row[column.key] = value
         rows.append(row)
-    statement = mapper.local_table.insert().returning(pk, sort_by_parameter_order=True)
-    ids = flushed_connection(session).execute(statement, rows).scalars().all()
+    table = mapper.local_table
+    if match is None:
+        statement = table.insert().returning(pk, sort_by_parameter_order=True)
+        ids = flushed_connection(session).execute(statement, rows).scalars().all()
+    else:
+        by_value = dict(
+            (value, new_id)
+            for new_id, value in flushed_connection(session).execute(
+                table.insert().values(rows).returning(pk, table.c[match])
+            )
+        )
+        ids = [by_value[row[match]] for row in rows]
     for obj, new_id in zip(objects, ids, strict=True):
         setattr(obj, mapper.get_property_by_column(pk).key, new_id)
         make_transient_to_detached(obj)

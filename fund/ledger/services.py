@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from fund import txn_cache
 from fund.append import flushed_connection, insert_now
 from fund.audit.services import record_audit
 from fund.errors import Conflict, InvalidInput, NotFound
@@ -32,6 +33,9 @@ from fund.ledger.models import Account, JournalEntry, JournalLine, PeriodClose, 
 from fund.money import format_baht
 from fund.thaidate import format_be_date, month_name
 from fund.users.models import User
+
+txn_cache.watch(PeriodClose)
+txn_cache.watch(Setting)
 
 #: advisory lock ids (PostgreSQL); the two-int balance locks live in a separate key space
 _PERIOD_LOCK = 0x43484145534F4E  # "CHAESON"
@@ -207,7 +211,11 @@ DEFAULT_SETTINGS: dict[str, str] = {
 
 
 def get_setting(session: Session, key: str) -> str:
-    value = flushed_connection(session).scalar(select(Setting.value).where(Setting.key == key))
+    value = txn_cache.cached(
+        session,
+        f"setting:{key}",
+        lambda: flushed_connection(session).scalar(select(Setting.value).where(Setting.key == key)),
+    )
     if value is None:
         if key not in DEFAULT_SETTINGS:
             raise KeyError(key)
@@ -252,7 +260,20 @@ def fiscal_start_month(session: Session) -> int:
 
 def closed_through(session: Session) -> dt.date | None:
     """The last day of the last closed month (None when nothing is closed yet)."""
-    return flushed_connection(session).scalar(select(func.max(PeriodClose.closed_through)))
+
+    def read() -> dt.date | None:
+        return flushed_connection(session).scalar(select(func.max(PeriodClose.closed_through)))
+
+    # Kept only in a batch (fund/txn_cache.py). On PostgreSQL a close can commit until this
+    # transaction holds the period lock; after that (and in SQLite's write transaction, which
+    # holds the write lock) the answer can't change.
+    if _is_postgresql(session) and not txn_cache.recall(session, "period_locked"):
+        return read()
+    return txn_cache.cached(session, "closed_through", read)
+
+
+def _is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -269,9 +290,13 @@ def _period_label_en(d: dt.date) -> str:
 
 
 def _lock_period(session: Session, *, exclusive: bool) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-        session.execute(text(f"SELECT {fn}(:k)"), {"k": _PERIOD_LOCK})
+    if not _is_postgresql(session):
+        return
+    if not exclusive and txn_cache.recall(session, "period_locked"):
+        return  # held until the transaction ends
+    fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    session.execute(text(f"SELECT {fn}(:k)"), {"k": _PERIOD_LOCK})
+    txn_cache.remember(session, "period_locked", True)
 
 
 def ensure_open(session: Session, entry_date: dt.date, *, field: str | None = "entry_date") -> None:
@@ -563,7 +588,7 @@ def _insert_entry(
         )
         for number, (spec, account) in enumerate(resolved, start=1)
     ]
-    insert_now(session, lines)
+    insert_now(session, lines, match="line_no")
     for line, (_spec, account) in zip(lines, resolved, strict=True):
         set_committed_value(line, "account", account)
         set_committed_value(line, "entry", entry)

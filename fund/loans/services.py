@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from fund import txn_cache
 from fund.audit.services import record_audit
 from fund.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from fund.ledger.accounts import AccountCode
@@ -1531,64 +1532,68 @@ def record_meeting_day(
         (p for p in payments if p.member_id in members),
         key=lambda p: members[p.member_id].member_no,
     )
-    for payment in ordered:
-        member = members[payment.member_id]
-        try:
-            if payment.savings_satang < 0 or any(v < 0 for v in payment.repayments.values()):
-                raise InvalidInput("จำนวนเงินติดลบไม่ได้", "Amounts can't be negative.", field="amount")
-            if payment.savings_satang > 0:
-                from fund.savings.models import SavingsKind
+    # One read of the closed period and the settings for the whole sheet (fund/txn_cache.py).
+    with txn_cache.batch(session):
+        for payment in ordered:
+            member = members[payment.member_id]
+            try:
+                if payment.savings_satang < 0 or any(v < 0 for v in payment.repayments.values()):
+                    raise InvalidInput(
+                        "จำนวนเงินติดลบไม่ได้", "Amounts can't be negative.", field="amount"
+                    )
+                if payment.savings_satang > 0:
+                    from fund.savings.models import SavingsKind
 
-                result = record_deposit(
-                    session,
-                    member=member,
-                    amount_satang=payment.savings_satang,
-                    txn_date=held_on,
-                    kind=SavingsKind.EXTRA if member.id in saved else SavingsKind.MONTHLY,
-                    for_month=month,
-                    money_account=_money_account(channel).value,
-                    recorded_by=recorded_by,
-                    now=now,
-                    idempotency_key=f"{key}:s:{member.id}",
-                    note="วันประชุม",
-                )
-                replayed = replayed or result.replayed
-                savings += 1
-                total += payment.savings_satang
-                if result.receipt is not None:
-                    receipts.append(result.receipt.id)
-            for loan_id, amount in sorted(payment.repayments.items()):
-                if amount == 0:
-                    continue
-                loan = session.get(Loan, loan_id)
-                if loan is None or loan.member_id != member.id:
-                    raise InvalidInput("สัญญาเงินกู้ไม่ตรงกับสมาชิก", "The loan is not this member's.")
-                rp_key = f"{key}:r:{loan_id}"
-                earlier = session.scalar(
-                    select(Repayment).where(Repayment.idempotency_key == rp_key)
-                )
-                repayment = earlier or record_repayment(
-                    session,
-                    loan=loan,
-                    amount_satang=amount,
-                    paid_on=held_on,
-                    channel=channel,
-                    recorded_by=recorded_by,
-                    now=now,
-                    idempotency_key=rp_key,
-                    memo="วันประชุม",
-                )
-                replayed = replayed or earlier is not None
-                repaid += 1
-                total += amount
-                if repayment.receipt_id is not None:
-                    receipts.append(repayment.receipt_id)
-        except DomainError as err:
-            raise type(err)(
-                f"{member.member_no} {member.full_name}: {err.message_th}",
-                f"{member.member_no} {member.full_name}: {err.message_en}",
-                field=f"member-{member.id}",
-            ) from err
+                    result = record_deposit(
+                        session,
+                        member=member,
+                        amount_satang=payment.savings_satang,
+                        txn_date=held_on,
+                        kind=SavingsKind.EXTRA if member.id in saved else SavingsKind.MONTHLY,
+                        for_month=month,
+                        money_account=_money_account(channel).value,
+                        recorded_by=recorded_by,
+                        now=now,
+                        idempotency_key=f"{key}:s:{member.id}",
+                        note="วันประชุม",
+                    )
+                    replayed = replayed or result.replayed
+                    savings += 1
+                    total += payment.savings_satang
+                    if result.receipt is not None:
+                        receipts.append(result.receipt.id)
+                for loan_id, amount in sorted(payment.repayments.items()):
+                    if amount == 0:
+                        continue
+                    loan = session.get(Loan, loan_id)
+                    if loan is None or loan.member_id != member.id:
+                        raise InvalidInput("สัญญาเงินกู้ไม่ตรงกับสมาชิก", "The loan is not this member's.")
+                    rp_key = f"{key}:r:{loan_id}"
+                    earlier = session.scalar(
+                        select(Repayment).where(Repayment.idempotency_key == rp_key)
+                    )
+                    repayment = earlier or record_repayment(
+                        session,
+                        loan=loan,
+                        amount_satang=amount,
+                        paid_on=held_on,
+                        channel=channel,
+                        recorded_by=recorded_by,
+                        now=now,
+                        idempotency_key=rp_key,
+                        memo="วันประชุม",
+                    )
+                    replayed = replayed or earlier is not None
+                    repaid += 1
+                    total += amount
+                    if repayment.receipt_id is not None:
+                        receipts.append(repayment.receipt_id)
+            except DomainError as err:
+                raise type(err)(
+                    f"{member.member_no} {member.full_name}: {err.message_th}",
+                    f"{member.member_no} {member.full_name}: {err.message_en}",
+                    field=f"member-{member.id}",
+                ) from err
     record_audit(
         session,
         actor=recorded_by,

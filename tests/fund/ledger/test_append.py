@@ -1,0 +1,141 @@
+"""Entries, lines, receipts and audit rows written by one INSERT each (fund/append.py) behave
+exactly like rows the unit of work wrote: ids, defaults, relationships, rollbacks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import event, func, select
+
+from fund.append import insert_now
+from fund.audit.models import AuditEntry
+from fund.audit.services import record_audit
+from fund.ledger.accounts import AccountCode
+from fund.ledger.models import JournalEntry, JournalLine
+from fund.ledger.services import LineSpec, post_entry, reverse_entry
+
+C = AccountCode
+D = dt.date(2025, 11, 3)
+
+
+def _deposit(db, user, now, member, amount, *, key=None):
+    return post_entry(
+        db,
+        entry_date=D,
+        description="รับเงินสัจจะ",
+        source="test.deposit",
+        lines=[
+            LineSpec(C.CASH, amount, member_id=member.id, memo="เงินสด"),
+            LineSpec(C.MEMBER_SAVINGS, -amount, member_id=member.id),
+        ],
+        recorded_by=user,
+        now=now,
+        idempotency_key=key,
+    )
+
+
+def _statements(db):
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.get_bind(), "before_cursor_execute", count)
+    return seen, lambda: event.remove(db.get_bind(), "before_cursor_execute", count)
+
+
+def test_a_posted_entry_reads_back_as_written_without_a_query(db, committee, now, make_member):
+    member = make_member()
+    seen, stop = _statements(db)
+    try:
+        entry = _deposit(db, committee, now, member, 12_345)
+        written = len(seen)
+        # The returned entry, its lines and their accounts are already loaded.
+        assert [(line.line_no, line.account.code, line.amount_satang) for line in entry.lines] == [
+            (1, C.CASH.value, 12_345),
+            (2, C.MEMBER_SAVINGS.value, -12_345),
+        ]
+        assert entry.lines[0].memo == "เงินสด" and entry.lines[1].memo == ""
+        assert entry.lines[0].entry is entry
+        assert (entry.description, entry.entry_date, entry.reverses_id) == ("รับเงินสัจจะ", D, None)
+        assert len(seen) == written
+    finally:
+        stop()
+    # … and what the database holds is the same.
+    db.expire_all()
+    again = db.get(JournalEntry, entry.id)
+    assert [(line.line_no, line.amount_satang, line.member_id) for line in again.lines] == [
+        (1, 12_345, member.id),
+        (2, -12_345, member.id),
+    ]
+    assert db.scalar(select(func.count()).where(JournalLine.entry_id == entry.id)) == 2
+
+
+def test_an_entry_of_many_lines_gets_each_line_its_own_id(db, committee, now, make_member):
+    members = [make_member() for _ in range(5)]
+    lines = [LineSpec(C.CASH, 100 * (i + 1), member_id=m.id) for i, m in enumerate(members)]
+    lines += [
+        LineSpec(C.MEMBER_SAVINGS, -100 * (i + 1), member_id=m.id) for i, m in enumerate(members)
+    ]
+    entry = post_entry(
+        db,
+        entry_date=D,
+        description="รับเงินหลายคน",
+        source="test.many",
+        lines=lines,
+        recorded_by=committee,
+        now=now,
+    )
+    stored = dict(
+        db.execute(
+            select(JournalLine.id, JournalLine.amount_satang).where(
+                JournalLine.entry_id == entry.id
+            )
+        ).all()
+    )
+    # Matched by line number, not by the order the database returned the ids in.
+    assert {line.id: line.amount_satang for line in entry.lines} == stored
+    assert [line.line_no for line in entry.lines] == list(range(1, 11))
+
+
+def test_a_column_default_is_written_and_known(db, committee, now):
+    row = record_audit(db, actor=committee, action="test.default", entity="test", at=now)
+    assert row.id is not None and row.entity_id is None and row.details is None
+    db.expire_all()
+    stored = db.get(AuditEntry, row.id)
+    assert (stored.action, stored.channel, stored.details) == ("test.default", "web", None)
+
+
+def test_an_entry_rolled_back_with_its_savepoint_leaves_nothing_and_its_id_can_be_reused(
+    db, committee, now, make_member
+):
+    member = make_member()
+    savepoint = db.begin_nested()
+    gone = _deposit(db, committee, now, member, 500)
+    gone_id = gone.id
+    savepoint.rollback()
+    assert db.scalar(select(func.count()).where(JournalEntry.id == gone_id)) == 0
+    # SQLite hands the same id out again; the stale object must not block the new one.
+    kept = _deposit(db, committee, now, member, 700)
+    if db.get_bind().dialect.name == "sqlite":
+        assert kept.id == gone_id  # the case the eviction is for
+    assert db.get(JournalEntry, kept.id) is kept
+    assert [line.amount_satang for line in kept.lines] == [700, -700]
+    assert db.scalar(select(func.count()).where(JournalLine.amount_satang == 500)) == 0
+
+
+def test_reversing_a_freshly_posted_entry_uses_its_lines(db, committee, now, make_member):
+    member = make_member()
+    entry = _deposit(db, committee, now, member, 900, key="append-reverse-1")
+    reversal = reverse_entry(
+        db, entry=entry, reversal_date=D, reason="ผิดคน", recorded_by=committee, now=now
+    )
+    assert [line.amount_satang for line in reversal.lines] == [-900, 900]
+    assert reversal.reverses_id == entry.id
+
+
+def test_insert_now_takes_one_class_at_a_time(db, committee, now):
+    a = AuditEntry(at=now, actor_id=committee.id, action="x", entity="y", channel="cli")
+    with pytest.raises(TypeError):
+        insert_now(db, [a, JournalEntry()])
