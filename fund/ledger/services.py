@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -210,11 +210,14 @@ DEFAULT_SETTINGS: dict[str, str] = {
 }
 
 
+_SETTING = select(Setting.value).where(Setting.key == bindparam("key"))
+
+
 def get_setting(session: Session, key: str) -> str:
     value = txn_cache.cached(
         session,
         f"setting:{key}",
-        lambda: flushed_connection(session).scalar(select(Setting.value).where(Setting.key == key)),
+        lambda: flushed_connection(session).scalar(_SETTING, {"key": key}),
     )
     if value is None:
         if key not in DEFAULT_SETTINGS:
@@ -258,11 +261,14 @@ def fiscal_start_month(session: Session) -> int:
 # --------------------------------------------------------------------------- periods
 
 
+_CLOSED_THROUGH = select(func.max(PeriodClose.closed_through))
+
+
 def closed_through(session: Session) -> dt.date | None:
     """The last day of the last closed month (None when nothing is closed yet)."""
 
     def read() -> dt.date | None:
-        return flushed_connection(session).scalar(select(func.max(PeriodClose.closed_through)))
+        return flushed_connection(session).scalar(_CLOSED_THROUGH)
 
     # Kept only in a batch (fund/txn_cache.py). On PostgreSQL a close can commit until this
     # transaction holds the period lock; after that (and in SQLite's write transaction, which

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fund.append import flushed_connection
+from fund.append import flushed_connection, insert_now, update_now
 from fund.audit.services import record_audit
 from fund.errors import Conflict, InvalidInput
 from fund.ledger.accounts import CASH_ACCOUNTS, AccountCode
@@ -140,11 +140,27 @@ def withdrawable(session: Session, member: Member, on_date: dt.date) -> Withdraw
     )
 
 
+_BY_KEY = select(SavingsTransaction.id).where(
+    SavingsTransaction.idempotency_key == bindparam("key")
+)
+
+
+#: a monthly saving of the member for the month that stands (was not reversed)
+_MONTH_TAKEN = (
+    select(SavingsTransaction.id)
+    .where(
+        SavingsTransaction.member_id == bindparam("member"),
+        SavingsTransaction.kind == SavingsKind.MONTHLY,
+        SavingsTransaction.for_month == bindparam("month"),
+        ~exists().where(JournalEntry.reverses_id == SavingsTransaction.journal_entry_id),
+    )
+    .limit(1)
+)
+
+
 def _replay(session: Session, key: str) -> SavingsResult | None:
     # A plain probe first: almost every key is new, and loading nothing through the ORM costs.
-    found = flushed_connection(session).scalar(
-        select(SavingsTransaction.id).where(SavingsTransaction.idempotency_key == key)
-    )
+    found = flushed_connection(session).scalar(_BY_KEY, {"key": key})
     if found is None:
         return None
     txn = session.get(SavingsTransaction, found)
@@ -159,8 +175,7 @@ def _claim(session: Session, txn: SavingsTransaction):
     (earlier result, None) or (None, open savepoint)."""
     savepoint = session.begin_nested()
     try:
-        session.add(txn)
-        session.flush()
+        insert_now(session, [txn])
     except IntegrityError:
         savepoint.rollback()
         if txn.idempotency_key is not None:
@@ -169,15 +184,6 @@ def _claim(session: Session, txn: SavingsTransaction):
                 return earlier, None
         raise
     return None, savepoint
-
-
-def _is_reversed(session: Session, entry_id: int | None) -> bool:
-    if entry_id is None:
-        return False
-    return (
-        session.scalar(select(JournalEntry.id).where(JournalEntry.reverses_id == entry_id))
-        is not None
-    )
 
 
 def record_deposit(
@@ -211,14 +217,9 @@ def record_deposit(
     ensure_open(session, txn_date, field="txn_date")
     if kind is SavingsKind.MONTHLY:
         for_month = (for_month or txn_date).replace(day=1)
-        earlier_months = session.scalars(
-            select(SavingsTransaction).where(
-                SavingsTransaction.member_id == member.id,
-                SavingsTransaction.kind == SavingsKind.MONTHLY,
-                SavingsTransaction.for_month == for_month,
-            )
-        ).all()
-        if any(not _is_reversed(session, t.journal_entry_id) for t in earlier_months):
+        if flushed_connection(session).scalar(
+            _MONTH_TAKEN, {"member": member.id, "month": for_month}
+        ):
             raise Conflict(
                 f"บันทึกเงินสัจจะเดือน{_month_label(for_month)} ของสมาชิกนี้แล้ว "
                 "หากต้องการฝากเพิ่ม ให้เลือกประเภท 'ฝากเพิ่ม'",
@@ -284,9 +285,7 @@ def _post_deposit(
         recorded_by=recorded_by,
         now=now,
     )
-    txn.journal_entry_id = entry.id
-    txn.receipt_id = receipt.id
-    session.flush()
+    update_now(session, txn, journal_entry_id=entry.id, receipt_id=receipt.id)
     record_audit(
         session,
         actor=recorded_by,
@@ -385,8 +384,7 @@ def _post_withdrawal(
         recorded_by=recorded_by,
         now=now,
     )
-    txn.journal_entry_id = entry.id
-    session.flush()
+    update_now(session, txn, journal_entry_id=entry.id)
     record_audit(
         session,
         actor=recorded_by,
