@@ -275,6 +275,19 @@ def bench_service_postings(url: str, n: int, result: dict) -> None:
         ids = list(s.scalars(select(Member.id).where(Member.status == MemberStatus.ACTIVE)))
         members = [s.get(Member, rng.choice(ids)) for _ in range(n)]
         today = _today()
+        # Warm-up (statement caches, the account chart), not timed.
+        for i, member in enumerate(members[:20]):
+            record_deposit(
+                s,
+                member=member,
+                amount_satang=100,
+                txn_date=today,
+                kind=SavingsKind.EXTRA,
+                recorded_by=user,
+                now=dt.datetime.now(dt.UTC),
+                idempotency_key=f"bench-warm-{os.getpid()}-{i}",
+            )
+        s.commit()
         t0 = time.perf_counter()
         for i, member in enumerate(members):
             record_deposit(
@@ -421,8 +434,8 @@ def bench_meeting_post(url: str, instance: str, n: int, result: dict) -> None:
     app = make_app(url, instance)
     client = app.test_client()
     login(client)
-    # The sheet pages its members; the committee can show up to 500 on one page.
-    sheet_url = "/loans/meeting?size=500"
+    # A village's meeting (the one with the most loans being repaid), 500 members on the page.
+    sheet_url = f"/loans/meeting?moo={_busiest_village(url)}&size=500"
     page = client.get(sheet_url).get_data(as_text=True)
     token = _CSRF.search(page).group(1)
     fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
@@ -445,6 +458,9 @@ def bench_meeting_post(url: str, instance: str, n: int, result: dict) -> None:
         else:
             data[name] = ""
     data["csrf_token"] = token
+    repayments = sum(
+        1 for k, v in data.items() if k.startswith("r-") and v not in ("", "0", "0.00")
+    )
     entries_before = _count_entries(url)
     t0 = time.perf_counter()
     response = client.post(sheet_url, data=data)
@@ -452,14 +468,39 @@ def bench_meeting_post(url: str, instance: str, n: int, result: dict) -> None:
     posted = _count_entries(url) - entries_before
     result["meeting_post"] = {
         "members_with_amounts": len(members),
+        "repayments": repayments,
         "journal_entries_posted": posted,
+        "sheet": sheet_url,
         "status": response.status_code,
         "seconds": round(elapsed, 2),
     }
     log(
-        f"meeting-day post for {len(members)} members ({posted} entries): {elapsed:.2f} s "
+        f"meeting-day post for {len(members)} members, {repayments} repayments ({posted} "
+        f"entries): {elapsed:.2f} s "
         f"(HTTP {response.status_code})"
     )
+
+
+def _busiest_village(url: str) -> int:
+    from fund.loans.models import Loan, LoanStatus
+    from fund.members.models import Member
+
+    engine = make_engine(url)
+    try:
+        with Session(engine) as s:
+            return (
+                s.scalar(
+                    select(Member.moo)
+                    .join(Loan, Loan.member_id == Member.id)
+                    .where(Loan.status == LoanStatus.ACTIVE)
+                    .group_by(Member.moo)
+                    .order_by(func.count().desc(), Member.moo)
+                    .limit(1)
+                )
+                or 1
+            )
+    finally:
+        engine.dispose()
 
 
 def _count_entries(url: str) -> int:
@@ -488,7 +529,13 @@ def verdicts(result: dict) -> dict:
         out["one 10-year statement ≤ 0.5 s"] = st["one_10_year"]["total_s"] <= 0.5
         out["1,000 statements ≤ 120 s"] = st["batch"]["total_s"] <= 120
     if "service_postings" in result:
-        out["≥ 500 postings/s (service layer)"] = result["service_postings"]["per_second"] >= 500
+        sp = result["service_postings"]
+        out["≥ 500 postings/s (service layer, one transaction, as the meeting day posts)"] = (
+            sp["one_transaction_per_second"] >= 500
+        )
+        out["≥ 500 postings/s (service layer, a commit — an fsync — per posting)"] = (
+            sp["per_second"] >= 500
+        )
     if "meeting_post" in result:
         out["meeting day 500 members posts ≤ 2 s"] = (
             result["meeting_post"]["status"] == 302 and result["meeting_post"]["seconds"] <= 2
@@ -557,7 +604,8 @@ def write_summary(results_dir: Path) -> None:
         if "meeting_post" in r:
             m = r["meeting_post"]
             lines.append(
-                f"- meeting day posting {m['members_with_amounts']} members: "
+                f"- meeting day posting {m['members_with_amounts']} members "
+                f"and {m.get('repayments', '?')} repayments: "
                 f"{m['seconds']} s (HTTP {m['status']})"
             )
         lines += ["", "| target | met |", "|---|---|"]
