@@ -435,7 +435,8 @@ def bench_meeting_post(url: str, instance: str, n: int, result: dict) -> None:
     client = app.test_client()
     login(client)
     # A village's meeting (the one with the most loans being repaid), 500 members on the page.
-    sheet_url = f"/loans/meeting?moo={_busiest_village(url)}&size=500"
+    moo = _busiest_village(url, n)
+    sheet_url = "/loans/meeting?size=500" + (f"&moo={moo}" if moo is not None else "")
     page = client.get(sheet_url).get_data(as_text=True)
     token = _CSRF.search(page).group(1)
     fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
@@ -481,23 +482,27 @@ def bench_meeting_post(url: str, instance: str, n: int, result: dict) -> None:
     )
 
 
-def _busiest_village(url: str) -> int:
+def _busiest_village(url: str, at_least: int) -> int | None:
+    """The village of ``at_least`` members with the most loans being repaid (None: none)."""
     from fund.loans.models import Loan, LoanStatus
-    from fund.members.models import Member
+    from fund.members.models import Member, MemberStatus
 
     engine = make_engine(url)
     try:
         with Session(engine) as s:
-            return (
-                s.scalar(
-                    select(Member.moo)
-                    .join(Loan, Loan.member_id == Member.id)
-                    .where(Loan.status == LoanStatus.ACTIVE)
-                    .group_by(Member.moo)
-                    .order_by(func.count().desc(), Member.moo)
-                    .limit(1)
-                )
-                or 1
+            big = (
+                select(Member.moo)
+                .where(Member.status == MemberStatus.ACTIVE, Member.moo.is_not(None))
+                .group_by(Member.moo)
+                .having(func.count() >= at_least)
+            )
+            return s.scalar(
+                select(Member.moo)
+                .outerjoin(Loan, (Loan.member_id == Member.id) & (Loan.status == LoanStatus.ACTIVE))
+                .where(Member.moo.in_(big))
+                .group_by(Member.moo)
+                .order_by(func.count(Loan.id).desc(), Member.moo)
+                .limit(1)
             )
     finally:
         engine.dispose()

@@ -48,7 +48,7 @@ def test_the_benchmark_runs_end_to_end_and_reports_every_figure(tmp_path):
     meeting = result["meeting_post"]
     assert meeting["status"] == 302
     assert meeting["journal_entries_posted"] >= meeting["members_with_amounts"] == 10
-    assert len(result["verdicts"]) == 10
+    assert len(result["verdicts"]) == 11
     assert "sqlite — 30 members × 2 years" in (results / "SUMMARY.md").read_text()
     # Run again on the loaded database: the figures say how long the run that loaded it took.
     again = subprocess.run(
