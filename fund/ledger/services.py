@@ -475,8 +475,13 @@ def _validate_lines(session: Session, lines: Sequence[LineSpec]) -> list[tuple[L
     return resolved
 
 
+_ENTRY_BY_KEY = select(JournalEntry.id).where(JournalEntry.idempotency_key == bindparam("key"))
+
+
 def _find_by_key(session: Session, key: str) -> JournalEntry | None:
-    return session.scalar(select(JournalEntry).where(JournalEntry.idempotency_key == key))
+    # A plain probe: almost every key is new, and loading nothing through the ORM costs.
+    found = flushed_connection(session).scalar(_ENTRY_BY_KEY, {"key": key})
+    return session.get(JournalEntry, found) if found is not None else None
 
 
 def _replayed(entry: JournalEntry) -> JournalEntry:
