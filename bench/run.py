@@ -327,10 +327,40 @@ def bench_service_postings(url: str, n: int, result: dict) -> None:
         "one_transaction_per_second": round(n / batched, 1),
         "note": "savings deposits: claim row, balanced entry, receipt, audit row each",
     }
+    floor = _commit_floor(url)
+    if floor is not None:
+        result["service_postings"]["commit_floor_per_second"] = floor
     log(
         f"service layer: {n / elapsed:.0f} postings/s committing each, "
         f"{n / batched:.0f}/s in one transaction"
+        + (f" (a bare one-row commit alone: {floor:.0f}/s)" if floor is not None else "")
     )
+
+
+def _commit_floor(url: str, n: int = 300) -> float | None:
+    """Commits per second of a one-row write with the app's SQLite settings (WAL,
+    synchronous=FULL), in a scratch file beside the bench database: the most a posting that
+    commits by itself could reach here, whatever the code does."""
+    database = make_url(url).database
+    if not url.startswith("sqlite") or not database:
+        return None
+    scratch = Path(database).with_name("commit-floor.db")
+    for leftover in scratch.parent.glob(scratch.name + "*"):
+        leftover.unlink()
+    engine = make_engine(f"sqlite:///{scratch}")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)")
+            conn.commit()
+            t0 = time.perf_counter()
+            for i in range(n):
+                conn.exec_driver_sql("INSERT INTO t (n) VALUES (?)", (i,))
+                conn.commit()
+            return round(n / (time.perf_counter() - t0), 1)
+    finally:
+        engine.dispose()
+        for leftover in scratch.parent.glob(scratch.name + "*"):
+            leftover.unlink()
 
 
 def _free_port() -> int:
@@ -599,6 +629,11 @@ def write_summary(results_dir: Path) -> None:
             lines.append(
                 f"- service layer: {sp['per_second']} postings/s committing each, "
                 f"{sp.get('one_transaction_per_second')}/s in one transaction"
+                + (
+                    f" (a bare one-row commit alone: {sp['commit_floor_per_second']}/s)"
+                    if sp.get("commit_floor_per_second")
+                    else ""
+                )
             )
         if "http_postings" in r:
             h = r["http_postings"]

@@ -42,6 +42,7 @@ def test_the_benchmark_runs_end_to_end_and_reports_every_figure(tmp_path):
     assert result["statements"]["one_10_year"]["total_s"] > 0
     assert result["statements"]["batch"]["members"] == 6
     assert result["service_postings"]["per_second"] > 0
+    assert result["service_postings"]["commit_floor_per_second"] > 0
     # 15 s leaves room for the clients' Argon2 logins on a busy machine before they post.
     http = result["http_postings"]
     assert http["accepted"] > 0 and http["errors"] == 0, http
