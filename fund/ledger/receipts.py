@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from fund.append import insert_now
 from fund.audit.services import record_audit
@@ -57,6 +58,7 @@ def issue_receipt(
         reprint_count=0,
     )
     insert_now(session, [receipt])
+    set_committed_value(receipt, "journal_entry", journal_entry)
     return receipt
 
 
