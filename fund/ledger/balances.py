@@ -99,9 +99,8 @@ def apply_pending(session: Session) -> int:
     The rows are claimed with DELETE … RETURNING, so a line is applied once even if another
     writer applies at the same moment; the upserts go in sorted key order."""
     _lock_apply(session)
-    claimed = session.execute(
-        text("DELETE FROM ledger_pending RETURNING account_id, sub_key, day, amount_satang")
-    ).all()
+    connection = session.connection()
+    claimed = connection.execute(_CLAIM_PENDING).all()
     if not claimed:
         return 0
     totals: dict[tuple[int, int], int] = defaultdict(int)
@@ -111,27 +110,31 @@ def apply_pending(session: Session) -> int:
         for key in {WHOLE_ACCOUNT, sub_key}:
             totals[(account_id, key)] += amount
             daily[(account_id, key, day)] += amount
-    totals_sql, daily_sql = _upsert_values_sql()
-    session.execute(
-        text(totals_sql),
+    connection.execute(
+        _ADD_TO_TOTALS,
         [{"a": a, "k": k, "v": v} for (a, k), v in sorted(totals.items())],
     )
-    session.execute(
-        text(daily_sql),
+    connection.execute(
+        _ADD_TO_DAYS,
         [{"a": a, "k": k, "d": d, "v": v} for (a, k, d), v in sorted(daily.items())],
     )
     return len(claimed)
 
 
-def _upsert_values_sql() -> tuple[str, str]:
-    return (
-        "INSERT INTO ledger_balances (account_id, sub_key, amount_satang) VALUES (:a, :k, :v) "
-        "ON CONFLICT (account_id, sub_key) DO UPDATE SET "
-        "amount_satang = ledger_balances.amount_satang + excluded.amount_satang",
-        "INSERT INTO ledger_daily_changes (account_id, sub_key, day, amount_satang) "
-        "VALUES (:a, :k, :d, :v) ON CONFLICT (account_id, sub_key, day) DO UPDATE SET "
-        "amount_satang = ledger_daily_changes.amount_satang + excluded.amount_satang",
-    )
+# Built once: every commit that posted runs them.
+_CLAIM_PENDING = text(
+    "DELETE FROM ledger_pending RETURNING account_id, sub_key, day, amount_satang"
+)
+_ADD_TO_TOTALS = text(
+    "INSERT INTO ledger_balances (account_id, sub_key, amount_satang) VALUES (:a, :k, :v) "
+    "ON CONFLICT (account_id, sub_key) DO UPDATE SET "
+    "amount_satang = ledger_balances.amount_satang + excluded.amount_satang"
+)
+_ADD_TO_DAYS = text(
+    "INSERT INTO ledger_daily_changes (account_id, sub_key, day, amount_satang) "
+    "VALUES (:a, :k, :d, :v) ON CONFLICT (account_id, sub_key, day) DO UPDATE SET "
+    "amount_satang = ledger_daily_changes.amount_satang + excluded.amount_satang"
+)
 
 
 def apply_all_pending(conn: Connection | Session) -> None:
