@@ -39,6 +39,8 @@ SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.COMMITTEE})
 REQUIRE_SETTING = "security.require_second_factor"
 #: how long the half-way state between password and code lasts
 CHALLENGE_LIFETIME = dt.timedelta(minutes=5)
+#: challenges are deleted this long after they began (used or not, they open nothing by then)
+CHALLENGE_KEPT_FOR = dt.timedelta(days=1)
 RECOVERY_CODE_COUNT = 10
 #: no 0/o, 1/l/i: codes are read off paper and typed by hand
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -409,7 +411,13 @@ def _token_hash(token: str) -> str:
 
 
 def start_login_challenge(session: Session, *, user: User, now: dt.datetime) -> str:
-    """After a right password: a token for the code page, and for nothing else."""
+    """After a right password: a token for the code page, and for nothing else. Challenges
+    older than a day go at the same time, so the table holds only the last day's logins."""
+    session.execute(
+        delete(LoginChallenge)
+        .where(LoginChallenge.created_at < now - CHALLENGE_KEPT_FOR)
+        .execution_options(synchronize_session=False)
+    )
     token = secrets.token_urlsafe(32)
     session.add(
         LoginChallenge(

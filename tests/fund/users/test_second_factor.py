@@ -12,7 +12,7 @@ from fund.audit.models import AuditEntry
 from fund.crypto import DataKeyError
 from fund.errors import Conflict, InvalidInput, NotAllowed
 from fund.users import second_factor as sf
-from fund.users.models import LoginAttempt, RecoveryCode, User
+from fund.users.models import LoginAttempt, LoginChallenge, RecoveryCode, User
 from fund.users.services import change_password, set_active
 from tests.conftest import TEST_PASSWORD
 from tests.fund.users.helpers import code_at, enrol
@@ -335,6 +335,18 @@ def test_a_challenge_names_its_user_for_five_minutes_then_nobody(db, users, earl
     assert sf.challenge_user(db, token=token, now=now + dt.timedelta(minutes=5, seconds=1)) is None
     assert sf.challenge_user(db, token="forged", now=now) is None
     assert sf.challenge_user(db, token="", now=now) is None
+
+
+def test_challenges_older_than_a_day_are_deleted_at_the_next_login(db, users, earlier, now):
+    user = users["committee"]
+    enrol(db, user, earlier)
+    old = sf.start_login_challenge(db, user=user, now=now - dt.timedelta(days=1, seconds=1))
+    recent = sf.start_login_challenge(db, user=user, now=now - dt.timedelta(hours=23))
+    sf.start_login_challenge(db, user=user, now=now)
+    left = set(db.scalars(select(LoginChallenge.token_hash)))
+    assert sf._token_hash(old) not in left
+    assert sf._token_hash(recent) in left
+    assert len(left) == 2
 
 
 def test_a_challenge_ends_with_a_password_change_a_reset_or_disabling(db, users, earlier, now):
