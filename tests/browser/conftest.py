@@ -56,6 +56,8 @@ EXTRA_USERS = [
     ("twostep", "ทดลอง สองขั้นตอน", Role.COMMITTEE),
     ("twostep2", "ทดลอง สองขั้นตอนสอง", Role.ADMIN),
     ("enrolme", "ทดลอง เปิดสองขั้นตอน", Role.COMMITTEE),
+    # sent to set-up while the admin requires two-step sign-in
+    ("mustenrol", "ทดลอง ต้องตั้งค่า", Role.COMMITTEE),
 ]
 #: users whose second factor is on from the start; their secrets are in LiveServer.two_step
 TWO_STEP_USERS = ("twostep", "twostep2")

@@ -146,3 +146,31 @@ def test_the_code_page_in_english(new_page, live_server):
     page.locator("#code").press("Enter")
     page.wait_for_url(re.compile(r"/$"))
     expect(page.get_by_role("link", name="My account")).to_be_visible()
+
+
+def test_when_required_the_set_up_page_is_all_a_user_without_it_gets(new_page, live_server):
+    from fund.users.second_factor import set_second_factor_required
+
+    def require(on: bool) -> None:
+        with live_server.session() as db:
+            admin = db.scalar(select(User).where(User.username == "admin"))
+            set_second_factor_required(
+                db, required=on, changed_by=admin, now=dt.datetime.now(dt.UTC)
+            )
+            db.commit()
+
+    page = new_page("mustenrol")
+    require(True)
+    try:
+        keyboard_only(page)
+        page.goto("/members/")
+        expect(page).to_have_url(re.compile(r"/account/two-step$"))
+        expect(page.get_by_text("ผู้ดูแลระบบกำหนดให้").first).to_be_visible()
+        expect(page.get_by_role("navigation", name="เมนูหลัก")).to_have_count(0)
+        audit_page(page, "two-step-required-setup")
+        press_button(page, "เริ่มตั้งค่า")
+        expect(page.get_by_role("img", name="คิวอาร์โค้ดสำหรับแอปยืนยันตัวตน")).to_be_visible()
+        audit_page(page, "two-step-required-qr")
+        assert_no_mouse(page)
+    finally:
+        require(False)
