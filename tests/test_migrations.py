@@ -125,3 +125,138 @@ def test_a_fund_with_data_survives_downgrade_and_upgrade_of_the_newest_revisions
                 assert conn.scalar(text("SELECT count(*) FROM receipts")) == 2
     finally:
         engine.dispose()
+
+
+def test_the_line_date_migration_fills_every_line_from_its_entry_and_goes_back(
+    backend, database_factory
+):
+    """0012 copies each entry's date onto its lines (append-only: the triggers are dropped for
+    the fill and made again), refuses a wrong date from then on, and downgrades with the data."""
+    import datetime as dt
+
+    from fund.ledger.balances import mismatches
+    from fund.ledger.checks import checks
+    from web.db import Sessions
+
+    at = dt.datetime(2025, 11, 20, 3, tzinfo=dt.UTC)
+    days = [dt.date(2024, 5, 1), dt.date(2025, 2, 3), dt.date(2025, 2, 3), dt.date(2025, 11, 30)]
+    url = database_factory.new_url(backend, migrate=False)
+    upgrade(url, "0011")
+    engine = make_engine(url)
+
+    def entry(conn, day) -> int:
+        return conn.execute(
+            text(
+                "INSERT INTO journal_entries (entry_date, description, source, recorded_by_id, "
+                "recorded_at) VALUES (:d, 'old', 'test.old', :u, :at) RETURNING id"
+            ),
+            {"d": day, "u": user_id, "at": at},
+        ).scalar_one()
+
+    def lines(conn) -> list[tuple]:
+        return [
+            tuple(r)
+            for r in conn.execute(
+                text(
+                    "SELECT id, entry_id, line_no, account_id, amount_satang FROM journal_lines "
+                    "ORDER BY id"
+                )
+            )
+        ]
+
+    try:
+        with engine.begin() as conn:
+            user_id = conn.execute(
+                text(
+                    "INSERT INTO users (username, display_name, role, password_hash, is_active, "
+                    "session_generation, created_at) "
+                    "VALUES ('old', 'old', 'committee', 'x', true, 1, :at) RETURNING id"
+                ),
+                {"at": at},
+            ).scalar_one()
+            cash, grants = (
+                conn.execute(text("SELECT id FROM accounts WHERE code = :c"), {"c": c}).scalar()
+                for c in ("1010", "4100")
+            )
+            for n, day in enumerate(days, start=1):
+                entry_id = entry(conn, day)
+                for no, (account, value) in enumerate([(cash, n * 100), (grants, -n * 100)], 1):
+                    conn.execute(
+                        text(
+                            "INSERT INTO journal_lines (entry_id, line_no, account_id, "
+                            "amount_satang, memo) VALUES (:e, :n, :a, :v, '')"
+                        ),
+                        {"e": entry_id, "n": no, "a": account, "v": value},
+                    )
+            before = lines(conn)
+        engine.dispose()
+
+        upgrade(url)
+        with engine.begin() as conn:
+            dated = conn.execute(
+                text(
+                    "SELECT count(*), sum(CASE WHEN l.entry_date = e.entry_date THEN 1 ELSE 0 END) "
+                    "FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id"
+                )
+            ).one()
+            assert tuple(dated) == (8, 8)
+            assert lines(conn) == before
+            # still append-only after the fill
+            with pytest.raises(Exception, match="append-only"), conn.begin_nested():
+                conn.execute(text("UPDATE journal_lines SET memo = 'forged'"))
+            new_entry = entry(conn, dt.date(2025, 12, 1))
+            insert = text(
+                "INSERT INTO journal_lines (entry_id, entry_date, line_no, account_id, "
+                "amount_satang, memo) VALUES (:e, :d, :n, :a, :v, '')"
+            )
+            with pytest.raises(Exception, match="entry_date"), conn.begin_nested():
+                conn.execute(
+                    insert, {"e": new_entry, "d": dt.date(2025, 12, 2), "n": 1, "a": cash, "v": 1}
+                )
+            for no, (account, value) in enumerate([(cash, 900), (grants, -900)], 1):
+                conn.execute(
+                    insert,
+                    {"e": new_entry, "d": dt.date(2025, 12, 1), "n": no, "a": account, "v": value},
+                )
+        with Sessions(engine)(write=True) as s:
+            assert mismatches(s) == []  # the pending rows took the day from the lines
+            s.commit()
+        with engine.connect() as conn:
+            after = lines(conn)
+        engine.dispose()
+
+        downgrade(url, "0011")
+        with engine.begin() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("journal_lines")}
+            assert "entry_date" not in columns
+            assert lines(conn) == after
+            # the 0011 pending trigger (day from the entry) is back and works
+            old_entry = entry(conn, dt.date(2026, 1, 5))
+            for no, (account, value) in enumerate([(cash, 50), (grants, -50)], 1):
+                conn.execute(
+                    text(
+                        "INSERT INTO journal_lines (entry_id, line_no, account_id, "
+                        "amount_satang, memo) VALUES (:e, :n, :a, :v, '')"
+                    ),
+                    {"e": old_entry, "n": no, "a": account, "v": value},
+                )
+            with pytest.raises(Exception, match="append-only"), conn.begin_nested():
+                conn.execute(text("DELETE FROM journal_lines"))
+        engine.dispose()
+
+        upgrade(url)
+        check(url)
+        with Sessions(engine)(write=True) as s:
+            assert mismatches(s) == []
+            assert all(r.ok for r in checks(s)), [r.problems for r in checks(s) if not r.ok]
+            assert (
+                s.scalar(
+                    text(
+                        "SELECT count(*) FROM journal_lines l JOIN journal_entries e "
+                        "ON e.id = l.entry_id WHERE l.entry_date = e.entry_date"
+                    )
+                )
+                == 12
+            )
+    finally:
+        engine.dispose()

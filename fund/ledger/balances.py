@@ -17,11 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
-from sqlalchemy import and_, event, func, select, text, union_all
+import sqlalchemy as sa
+from sqlalchemy import Date, and_, bindparam, event, func, literal, select, text, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from fund.ledger.accounts import Subledger
 from fund.ledger.models import (
     Account,
     LedgerBalance,
@@ -44,22 +47,30 @@ _PENDING_ROW = (
     "INSERT INTO ledger_pending (line_id, account_id, sub_key, day, amount_satang) "
     "SELECT NEW.id, NEW.account_id, "
     "CASE a.subledger WHEN 'member' THEN NEW.member_id WHEN 'loan' THEN NEW.loan_id ELSE 0 END, "
+    "NEW.entry_date, NEW.amount_satang FROM accounts a WHERE a.id = NEW.account_id"
+)
+#: before migration 0012 a line had no date of its own: the trigger read its entry's
+_PENDING_ROW_0009 = (
+    "INSERT INTO ledger_pending (line_id, account_id, sub_key, day, amount_satang) "
+    "SELECT NEW.id, NEW.account_id, "
+    "CASE a.subledger WHEN 'member' THEN NEW.member_id WHEN 'loan' THEN NEW.loan_id ELSE 0 END, "
     "e.entry_date, NEW.amount_satang FROM accounts a, journal_entries e "
     "WHERE a.id = NEW.account_id AND e.id = NEW.entry_id"
 )
 
 
-def create_pending_trigger(conn: Connection) -> None:
-    """Every inserted journal line leaves a pending row (used by the migration)."""
+def create_pending_trigger(conn: Connection, *, line_has_date: bool = True) -> None:
+    """Every inserted journal line leaves a pending row (used by the migrations: 0009 made it
+    when lines had no date of their own, ``line_has_date=False``; 0012 made it again)."""
+    row = _PENDING_ROW if line_has_date else _PENDING_ROW_0009
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(
-            "CREATE TRIGGER journal_lines_pending AFTER INSERT ON journal_lines "
-            f"BEGIN {_PENDING_ROW}; END"
+            f"CREATE TRIGGER journal_lines_pending AFTER INSERT ON journal_lines BEGIN {row}; END"
         )
     elif conn.dialect.name == "postgresql":
         conn.exec_driver_sql(
             "CREATE OR REPLACE FUNCTION chaeson_line_pending() RETURNS trigger "
-            f"LANGUAGE plpgsql AS $$ BEGIN {_PENDING_ROW}; RETURN NULL; END $$"
+            f"LANGUAGE plpgsql AS $$ BEGIN {row}; RETURN NULL; END $$"
         )
         conn.exec_driver_sql(
             "CREATE TRIGGER journal_lines_pending AFTER INSERT ON journal_lines "
@@ -342,6 +353,69 @@ def sub_balances(session: Session, account: Account) -> dict[int, int]:
     for key, amount in session.execute(pending):
         sums[key] = sums.get(key, 0) + amount
     return sums
+
+
+#: the borrower of a loan (the loans live in fund/loans, made by a later migration)
+_LOANS = sa.table("loans", sa.column("id"), sa.column("member_id"))
+
+
+def member_parts(
+    session: Session, member_id: int, accounts: Iterable[Account], *, as_of: dt.date | None = None
+) -> dict[int, int]:
+    """The member's debit-positive part of each of ``accounts`` (by account id; absent = 0), at
+    the end of ``as_of`` (default: everything posted), pending lines included, in one statement.
+
+    A member sub-ledger account keeps the member's part under the member's id; a loan
+    sub-ledger account keeps each loan's, so the member's part is the sum over the loans the
+    loans table says are theirs (every loan line names its loan's borrower: ``chaeson check``).
+    The cost follows the member's loans and the days after ``as_of``, not the history."""
+    by_kind: dict[Subledger, list[int]] = defaultdict(list)
+    for account in accounts:
+        if account.subledger is Subledger.NONE:
+            raise ValueError("member_parts reads member and loan sub-ledger accounts only")
+        by_kind[account.subledger].append(account.id)
+    if not by_kind:
+        return {}
+    stmt = _member_parts_statement(
+        tuple(sorted((kind, tuple(sorted(ids))) for kind, ids in by_kind.items())),
+        dated=as_of is not None,
+    )
+    return {
+        account_id: int(total)
+        for account_id, total in session.execute(stmt, {"member_id": member_id, "as_of": as_of})
+    }
+
+
+@lru_cache(maxsize=32)
+def _member_parts_statement(kinds: tuple[tuple[Subledger, tuple[int, ...]], ...], *, dated: bool):
+    # Built once per set of accounts: building the union costs more than running it.
+    member_id, as_of = bindparam("member_id"), bindparam("as_of", type_=Date)
+    sources = [(LedgerBalance, 1, None), (LedgerPending, 1, None)]
+    if dated:
+        sources = [
+            (LedgerBalance, 1, None),
+            (LedgerDailyChange, -1, LedgerDailyChange.day > as_of),
+            (LedgerPending, 1, LedgerPending.day <= as_of),
+        ]
+    loans = select(_LOANS.c.id).where(_LOANS.c.member_id == member_id)
+    parts = []
+    for kind, ids in kinds:
+        for model, sign, when in sources:
+            part = select(
+                model.account_id.label("account_id"),
+                (literal(sign) * model.amount_satang).label("amount"),
+            ).where(model.account_id.in_(ids))
+            if kind is Subledger.MEMBER:
+                part = part.where(model.sub_key == member_id)
+            else:
+                # IN, not a join: the member's few loans lead, each probing the key's index
+                # (a join may lead with every loan's balance instead)
+                part = part.where(model.sub_key.in_(loans))
+            if when is not None:
+                part = part.where(when)
+            parts.append(part)
+    rows = union_all(*parts).subquery()
+    return select(rows.c.account_id, func.sum(rows.c.amount)).group_by(rows.c.account_id)
 
 
 def _as_date(value) -> dt.date:

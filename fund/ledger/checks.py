@@ -143,6 +143,31 @@ def _subledgers(session: Session) -> CheckResult:
     return result
 
 
+def _line_dates(session: Session) -> CheckResult:
+    result = CheckResult(
+        "ledger.line_dates",
+        "วันที่ของทุกบรรทัดรายการตรงกับวันที่ของรายการบัญชี",
+        "every journal line carries its entry's date",
+    )
+    result.checked = int(session.scalar(select(func.count()).select_from(JournalLine)))
+    wrong = session.execute(
+        select(
+            JournalLine.id, JournalLine.entry_id, JournalLine.entry_date, JournalEntry.entry_date
+        )
+        .outerjoin(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .where(
+            (JournalEntry.id.is_(None))
+            | (JournalLine.entry_date != JournalEntry.entry_date)
+            | JournalLine.entry_date.is_(None)
+        )
+        .order_by(JournalLine.id)
+        .limit(MAX_LISTED)
+    ).all()
+    for line_id, entry_id, line_date, entry_date in wrong:
+        result.add(f"line {line_id} of entry {entry_id}: dated {line_date}, the entry {entry_date}")
+    return result
+
+
 def _never_negative(session: Session) -> CheckResult:
     result = CheckResult(
         "ledger.no_negative_balances",
@@ -339,6 +364,7 @@ def checks(session: Session) -> list[CheckResult]:
         _entries_balanced(session),
         _totals_per_period(session),
         _subledgers(session),
+        _line_dates(session),
         _never_negative(session),
         _closed_periods(session),
         _reversals(session),

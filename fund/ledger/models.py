@@ -1,7 +1,8 @@
 """The books: accounts, journal entries and their lines, period closes, receipts, settings.
 
 Journal entries, journal lines and period closes are append-only: database triggers refuse UPDATE
-and DELETE (see the 0003 migration). A correction is a new entry that reverses the old one.
+and DELETE (see the 0003 migration). A correction is a new entry that reverses the old one. A
+journal line repeats its entry's date (migration 0012), checked by a trigger on insert.
 """
 
 from __future__ import annotations
@@ -109,11 +110,13 @@ class JournalLine(Base):
     __table_args__ = (
         CheckConstraint("amount_satang <> 0", name="amount_not_zero"),
         UniqueConstraint("entry_id", "line_no"),
-        # a member's lines in an account from the index alone (passbook, holdings)
+        # a member's lines in an account for a range of dates from the index alone (passbook,
+        # statements): one range, however long the member's history
         Index(
-            "ix_journal_lines_account_member_entry",
+            "ix_journal_lines_account_member_date",
             "account_id",
             "member_id",
+            "entry_date",
             "entry_id",
             "line_no",
             "amount_satang",
@@ -123,6 +126,9 @@ class JournalLine(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), index=True)
+    #: the entry's accounting date, copied so a date window is a range of the line's own index
+    #: (a database trigger refuses a line whose date is not its entry's)
+    entry_date: Mapped[dt.date] = mapped_column(Date)
     #: 1, 2, … within the entry
     line_no: Mapped[int]
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))

@@ -19,17 +19,6 @@ from fund.ledger.models import Account, JournalEntry, JournalLine, PeriodClose, 
 from fund.ledger.services import get_account
 
 
-def _sum(session: Session, *conditions, as_of: dt.date | None = None, since=None) -> int:
-    stmt = select(func.coalesce(func.sum(JournalLine.amount_satang), 0)).where(*conditions)
-    if as_of is not None or since is not None:
-        stmt = stmt.join(JournalEntry, JournalLine.entry_id == JournalEntry.id)
-        if as_of is not None:
-            stmt = stmt.where(JournalEntry.entry_date <= as_of)
-        if since is not None:
-            stmt = stmt.where(JournalEntry.entry_date >= since)
-    return int(session.scalar(stmt))
-
-
 def account_balance(
     session: Session, code: AccountCode | str, *, as_of: dt.date | None = None
 ) -> int:
@@ -62,14 +51,9 @@ def member_receivable_balance(
 def member_loans_outstanding(
     session: Session, member_id: int, *, as_of: dt.date | None = None
 ) -> int:
-    """Principal the member still owes on all loans (loan lines carry the member too)."""
+    """Principal the member still owes on all their loans (the loans' kept balances)."""
     account = get_account(session, AccountCode.LOANS_RECEIVABLE)
-    return _sum(
-        session,
-        JournalLine.account_id == account.id,
-        JournalLine.member_id == member_id,
-        as_of=as_of,
-    )
+    return kept.member_parts(session, member_id, [account], as_of=as_of).get(account.id, 0)
 
 
 # --------------------------------------------------------------------------- statements

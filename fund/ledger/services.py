@@ -590,6 +590,7 @@ def _insert_entry(
     lines = [
         JournalLine(
             entry_id=entry.id,
+            entry_date=entry.entry_date,
             line_no=number,
             account_id=account.id,
             amount_satang=spec.amount_satang,

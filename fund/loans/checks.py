@@ -5,6 +5,8 @@
   the principal of its live repayments and any write-off; an undisbursed loan has no balance.
 - The current schedule plus the principal paid outside it adds up to the principal.
 - Interest and fee income booked by loan actions equal what live repayments say they took.
+- Every line of a loan account names its loan's borrower (a member's loans outstanding are the
+  kept balances of the loans that are theirs: fund/ledger/balances.py ``member_parts``).
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fund.ledger.accounts import AccountCode
+from fund.ledger.accounts import AccountCode, Subledger
 from fund.ledger.checks import MAX_LISTED, CheckResult
-from fund.ledger.models import JournalEntry, JournalLine
+from fund.ledger.models import Account, JournalEntry, JournalLine
 from fund.ledger.services import get_account
 from fund.loans.models import (
     Instalment,
@@ -156,5 +158,34 @@ def _income(session: Session) -> CheckResult:
     return result
 
 
+def _borrowers(session: Session) -> CheckResult:
+    result = CheckResult(
+        "loans.lines_name_the_borrower",
+        "ทุกบรรทัดของบัญชีเงินกู้ระบุสมาชิกผู้กู้ของสัญญานั้น",
+        "every line of a loan account names its loan's borrower",
+    )
+    accounts = select(Account.id).where(Account.subledger == Subledger.LOAN)
+    result.checked = int(
+        session.scalar(
+            select(func.count())
+            .select_from(JournalLine)
+            .where(JournalLine.account_id.in_(accounts))
+        )
+    )
+    wrong = session.execute(
+        select(JournalLine.id, Loan.loan_no, JournalLine.member_id, Loan.member_id)
+        .join(Loan, Loan.id == JournalLine.loan_id)
+        .where(
+            JournalLine.account_id.in_(accounts),
+            JournalLine.member_id.is_(None) | (JournalLine.member_id != Loan.member_id),
+        )
+        .order_by(JournalLine.id)
+        .limit(MAX_LISTED)
+    ).all()
+    for line_id, loan_no, named, borrower in wrong:
+        result.add(f"line {line_id} of {loan_no}: names member {named}, the borrower is {borrower}")
+    return result
+
+
 def checks(session: Session) -> list[CheckResult]:
-    return [_balances(session), _schedules(session), _income(session)]
+    return [_balances(session), _schedules(session), _income(session), _borrowers(session)]

@@ -1,4 +1,5 @@
-"""How much money a member has with the fund, read from the ledger's member sub-ledgers.
+"""How much money a member has with the fund, read from the kept balances of the ledger's member
+and loan sub-ledgers.
 
 A member who still has savings, a loan or charges owed cannot simply leave or be anonymised: the
 books must be settled first. Other areas that hold something of value for a member (e.g. a
@@ -10,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fund.ledger.accounts import AccountCode
-from fund.ledger.models import Account, JournalLine
+from fund.ledger.balances import member_parts
+from fund.ledger.services import get_account
 from fund.members.models import Member
 
 
@@ -40,15 +41,11 @@ MONEY_HELD_CHECKS: list[Callable[[Session, Member], list[Holding]]] = []
 
 
 def ledger_holdings(session: Session, member_id: int) -> dict[str, int]:
-    """Debit-positive sums of the member's lines per member account code (one query)."""
-    codes = [code.value for code, *_ in _MEMBER_ACCOUNTS]
-    rows = session.execute(
-        select(Account.code, func.coalesce(func.sum(JournalLine.amount_satang), 0))
-        .join(JournalLine, JournalLine.account_id == Account.id)
-        .where(JournalLine.member_id == member_id, Account.code.in_(codes))
-        .group_by(Account.code)
-    )
-    return {code: int(total) for code, total in rows}
+    """Debit-positive balances of the member per member account code, from the kept balances
+    (one query, whatever the length of the member's history)."""
+    accounts = [get_account(session, code) for code, *_ in _MEMBER_ACCOUNTS]
+    parts = member_parts(session, member_id, accounts)
+    return {account.code: parts[account.id] for account in accounts if account.id in parts}
 
 
 def money_held(session: Session, member: Member, *, include_zero: bool = False) -> list[Holding]:

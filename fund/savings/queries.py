@@ -48,24 +48,34 @@ class Passbook:
 def passbook(
     session: Session, member: Member, *, start: dt.date | None = None, end: dt.date | None = None
 ) -> Passbook:
-    """The member's savings lines from the journal (account 2010), with a running balance."""
+    """The member's savings lines from the journal (account 2010), with a running balance.
+
+    The lines from ``start`` to ``end`` are one range of the lines' (account, member, date)
+    index, and the balance brought forward comes from the kept balances, so a window costs the
+    same however many years the member has saved."""
     account = get_account(session, AccountCode.MEMBER_SAVINGS)
-    base = [JournalLine.account_id == account.id, JournalLine.member_id == member.id]
     opening = 0
     if start is not None:
         opening = -kept.balance(session, account, member.id, as_of=start - dt.timedelta(days=1))
     stmt = (
-        select(JournalEntry, JournalLine.amount_satang)
-        .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
-        .where(*base)
-        .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.line_no)
+        select(
+            JournalLine.entry_id,
+            JournalLine.entry_date,
+            JournalEntry.description,
+            JournalEntry.source,
+            JournalEntry.reverses_id,
+            JournalLine.amount_satang,
+        )
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .where(JournalLine.account_id == account.id, JournalLine.member_id == member.id)
+        .order_by(JournalLine.entry_date, JournalLine.entry_id, JournalLine.line_no)
     )
     if start is not None:
-        stmt = stmt.where(JournalEntry.entry_date >= start)
+        stmt = stmt.where(JournalLine.entry_date >= start)
     if end is not None:
-        stmt = stmt.where(JournalEntry.entry_date <= end)
+        stmt = stmt.where(JournalLine.entry_date <= end)
     rows = session.execute(stmt).all()
-    entry_ids = [entry.id for entry, _ in rows]
+    entry_ids = [row.entry_id for row in rows]
     receipts = {}
     reversed_ids = set()
     txns = {}
@@ -91,22 +101,22 @@ def passbook(
         )
     running = opening
     lines = []
-    for entry, amount in rows:
+    for entry_id, entry_date, description, source, reverses_id, amount in rows:
         running -= amount
-        receipt = receipts.get(entry.id)
+        receipt = receipts.get(entry_id)
         lines.append(
             PassbookLine(
-                entry_id=entry.id,
-                entry_date=entry.entry_date,
-                description=entry.description,
-                source=entry.source,
+                entry_id=entry_id,
+                entry_date=entry_date,
+                description=description,
+                source=source,
                 deposit_satang=-amount if amount < 0 else 0,
                 withdrawal_satang=amount if amount > 0 else 0,
                 balance_satang=running,
                 receipt_no=receipt.receipt_no if receipt is not None else None,
-                txn_id=txns.get(entry.id),
-                reversed=entry.id in reversed_ids,
-                is_reversal=entry.reverses_id is not None,
+                txn_id=txns.get(entry_id),
+                reversed=entry_id in reversed_ids,
+                is_reversal=reverses_id is not None,
             )
         )
     savings_account = session.scalar(
@@ -133,9 +143,7 @@ def member_savings_list(
     else:
         stmt = (
             select(JournalLine.member_id, func.sum(JournalLine.amount_satang))
-            .where(JournalLine.account_id == account.id)
-            .join(JournalEntry, JournalLine.entry_id == JournalEntry.id)
-            .where(JournalEntry.entry_date <= as_of)
+            .where(JournalLine.account_id == account.id, JournalLine.entry_date <= as_of)
             .group_by(JournalLine.member_id)
         )
         totals = dict(session.execute(stmt).all())

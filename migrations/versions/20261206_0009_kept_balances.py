@@ -79,7 +79,7 @@ def upgrade() -> None:
         "ix_savings_transactions_member_month", "savings_transactions", ["member_id", "for_month"]
     )
     conn = op.get_bind()
-    create_pending_trigger(conn)
+    create_pending_trigger(conn, line_has_date=False)
     rebuild_balances(conn)
 
 

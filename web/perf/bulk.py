@@ -207,7 +207,15 @@ _ENTRY_COLUMNS = (
     "recorded_by_id",
     "recorded_at",
 )
-_LINE_COLUMNS = ("id", "entry_id", "line_no", "account_id", "amount_satang", "member_id")
+_LINE_COLUMNS = (
+    "id",
+    "entry_id",
+    "entry_date",
+    "line_no",
+    "account_id",
+    "amount_satang",
+    "member_id",
+)
 _RECEIPT_COLUMNS = (
     "id",
     "fiscal_year",
@@ -302,8 +310,8 @@ class _History:
                             recorded,
                         )
                     )
-                    lines.append((l_id, e_id, 1, cash, -amount, member_id))
-                    lines.append((l_id + 1, e_id, 2, savings, amount, member_id))
+                    lines.append((l_id, e_id, day, 1, cash, -amount, member_id))
+                    lines.append((l_id + 1, e_id, day, 2, savings, amount, member_id))
                     txns.append(
                         (
                             t_id,
@@ -342,8 +350,8 @@ class _History:
                     entries.append(
                         (e_id, day, purpose + suffix, "savings.deposit", t_id, treasurer, recorded)
                     )
-                    lines.append((l_id, e_id, 1, cash, amount, member_id))
-                    lines.append((l_id + 1, e_id, 2, savings, -amount, member_id))
+                    lines.append((l_id, e_id, day, 1, cash, amount, member_id))
+                    lines.append((l_id + 1, e_id, day, 2, savings, -amount, member_id))
                     txns.append(
                         (
                             t_id,

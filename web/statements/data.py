@@ -170,16 +170,16 @@ def savings_section(
     opening = member_savings_balance(session, member.id, as_of=start - dt.timedelta(days=1))
     lines = session.execute(
         select(
-            JournalEntry.entry_date,
+            JournalLine.entry_date,
             JournalEntry.description,
             JournalLine.amount_satang,
             SavingsTransaction.note,
         )
-        .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
-        .outerjoin(SavingsTransaction, SavingsTransaction.journal_entry_id == JournalEntry.id)
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .outerjoin(SavingsTransaction, SavingsTransaction.journal_entry_id == JournalLine.entry_id)
         .where(JournalLine.account_id == account.id, JournalLine.member_id == member.id)
-        .where(JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
-        .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.line_no)
+        .where(JournalLine.entry_date >= start, JournalLine.entry_date <= end)
+        .order_by(JournalLine.entry_date, JournalLine.entry_id, JournalLine.line_no)
     ).all()
     rows = []
     balance = opening
@@ -365,16 +365,16 @@ def repair_section(
     account = get_account(session, AccountCode.MEMBER_RECEIVABLES)
     lines = session.execute(
         select(
-            JournalEntry.entry_date,
+            JournalLine.entry_date,
             JournalEntry.source,
             JournalEntry.description,
             JournalLine.memo,
             JournalLine.amount_satang,
         )
-        .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
         .where(JournalLine.account_id == account.id, JournalLine.member_id == member.id)
-        .where(JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
-        .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.line_no)
+        .where(JournalLine.entry_date >= start, JournalLine.entry_date <= end)
+        .order_by(JournalLine.entry_date, JournalLine.entry_id, JournalLine.line_no)
     ).all()
     opening = member_receivable_balance(session, member.id, as_of=start - dt.timedelta(days=1))
     closing = member_receivable_balance(session, member.id, as_of=end)

@@ -91,11 +91,12 @@ def _raw_entry(db, user_id, day, lines, *, reverses=None, recorded_at="2025-11-2
     for number, (code, amount, member_id) in enumerate(lines, start=1):
         db.execute(
             text(
-                "INSERT INTO journal_lines (entry_id, line_no, account_id, amount_satang, "
-                "member_id, memo) VALUES (:e, :n, :a, :amt, :m, '')"
+                "INSERT INTO journal_lines (entry_id, entry_date, line_no, account_id, "
+                "amount_satang, member_id, memo) VALUES (:e, :d, :n, :a, :amt, :m, '')"
             ),
             {
                 "e": entry_id,
+                "d": day,
                 "n": number,
                 "a": get_account(db, code).id,
                 "amt": amount,

@@ -203,10 +203,17 @@ def _naive_withdrawal(sessions, user_id, member_id, amount, barrier):
         ):
             s.execute(
                 text(
-                    "INSERT INTO journal_lines (entry_id, line_no, account_id, amount_satang, "
-                    "member_id, memo) VALUES (:e, :n, :a, :amt, :m, '')"
+                    "INSERT INTO journal_lines (entry_id, entry_date, line_no, account_id, "
+                    "amount_satang, member_id, memo) VALUES (:e, :d, :n, :a, :amt, :m, '')"
                 ),
-                {"e": entry.id, "n": line_no, "a": account_id, "amt": amt, "m": member},
+                {
+                    "e": entry.id,
+                    "d": entry.entry_date,
+                    "n": line_no,
+                    "a": account_id,
+                    "amt": amt,
+                    "m": member,
+                },
             )
         s.commit()
     return "paid"

@@ -138,10 +138,10 @@ def test_lines_written_behind_the_services_back_still_count(db, users, now):
     for no, (account, amount) in enumerate([(cash, 700), (income, -700)], start=1):
         db.execute(
             text(
-                "INSERT INTO journal_lines (entry_id, line_no, account_id, amount_satang, memo) "
-                "VALUES (:e, :n, :a, :v, '')"
+                "INSERT INTO journal_lines (entry_id, entry_date, line_no, account_id, "
+                "amount_satang, memo) VALUES (:e, :d, :n, :a, :v, '')"
             ),
-            {"e": entry_id, "n": no, "a": account.id, "v": amount},
+            {"e": entry_id, "d": now.date(), "n": no, "a": account.id, "v": amount},
         )
     assert account_balance(db, AccountCode.CASH) == before + 700
     assert all(r.ok for r in checks(db) if r.name == "ledger.kept_balances")

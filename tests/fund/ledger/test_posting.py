@@ -293,8 +293,12 @@ def test_cash_never_goes_below_zero(db, users, now):
 
 
 def test_a_loan_cannot_be_repaid_beyond_what_was_lent(db, users, now, make_member):
+    from tests.fund.loans.conftest import Kit
+
     member = make_member()
     committee = users["committee"]
+    kit = Kit(db, users, now)
+    loan = kit.approved(kit.product(), member=member)  # the member's loan, lent below
     post_entry(
         db,
         entry_date=D,
@@ -310,13 +314,13 @@ def test_a_loan_cannot_be_repaid_beyond_what_was_lent(db, users, now, make_membe
         description="จ่ายเงินกู้",
         source="test.loan",
         lines=[
-            LineSpec(C.LOANS_RECEIVABLE, 5_000_00, loan_id=77, member_id=member.id),
+            LineSpec(C.LOANS_RECEIVABLE, 5_000_00, loan_id=loan.id, member_id=member.id),
             LineSpec(C.CASH, -5_000_00),
         ],
         recorded_by=committee,
         now=now,
     )
-    assert loan_balance(db, 77) == 5_000_00
+    assert loan_balance(db, loan.id) == 5_000_00
     assert member_loans_outstanding(db, member.id) == 5_000_00
     with pytest.raises(Conflict, match="เกินหนี้เงินกู้คงเหลือ"):
         post_entry(
@@ -326,7 +330,7 @@ def test_a_loan_cannot_be_repaid_beyond_what_was_lent(db, users, now, make_membe
             source="test.repay",
             lines=[
                 LineSpec(C.CASH, 5_000_01),
-                LineSpec(C.LOANS_RECEIVABLE, -5_000_01, loan_id=77, member_id=member.id),
+                LineSpec(C.LOANS_RECEIVABLE, -5_000_01, loan_id=loan.id, member_id=member.id),
             ],
             recorded_by=committee,
             now=now,

@@ -171,13 +171,17 @@ def test_minimum_balance_applies_only_while_a_loan_is_outstanding(
     )
     # Without a loan the whole balance can be withdrawn.
     assert withdrawable(db, member, NOV).available_satang == 1_000_00
+    from tests.fund.loans.conftest import Kit
+
+    kit = Kit(db, users, now)
+    loan = kit.approved(kit.product(), member=member)  # the member's loan, lent below
     post_entry(
         db,
         entry_date=OCT,
         description="จ่ายเงินกู้",
         source="test.loan",
         lines=[
-            LineSpec(C.LOANS_RECEIVABLE, 500_00, loan_id=5, member_id=member.id),
+            LineSpec(C.LOANS_RECEIVABLE, 500_00, loan_id=loan.id, member_id=member.id),
             LineSpec(C.CASH, -500_00),
         ],
         recorded_by=committee,

@@ -70,8 +70,8 @@ def test_check_passes_on_good_books_and_fails_on_an_unbalanced_entry(cli_db):
         ).scalar_one()
         conn.execute(
             text(
-                "INSERT INTO journal_lines (entry_id, line_no, account_id, amount_satang, memo) "
-                "VALUES (:e, 1, :a, 100, '')"
+                "INSERT INTO journal_lines (entry_id, entry_date, line_no, account_id, "
+                "amount_satang, memo) VALUES (:e, '2025-11-02', 1, :a, 100, '')"
             ),
             {"e": entry_id, "a": cash_id},
         )
