@@ -39,6 +39,15 @@ class _Plan:
 def _plan(cls: type) -> _Plan:
     mapper = inspect(cls)
     (pk,) = mapper.primary_key
+    for prop in mapper.column_attrs:
+        column = prop.columns[0]
+        if (column.default is not None and not column.default.is_scalar) or (
+            column.server_default is not None
+        ):
+            # The ORM would run these and read the result back; this path does neither.
+            raise TypeError(
+                f"insert_now can't write {cls.__name__}.{prop.key}: not a plain default"
+            )
     columns = tuple(
         (
             prop.key,
@@ -83,6 +92,8 @@ def insert_now(session: Session, objects: Sequence[T], *, match: str | None = No
                 state[attr] = default
             row[column] = state[attr]
         rows.append(row)
+    if match is not None and len({row[match] for row in rows}) != len(rows):
+        raise ValueError(f"insert_now: the values of {match!r} must tell the rows apart")
     connection = flushed_connection(session)
     if match is None:
         ids = connection.execute(plan.insert, rows).scalars().all()

@@ -139,3 +139,30 @@ def test_insert_now_takes_one_class_at_a_time(db, committee, now):
     a = AuditEntry(at=now, actor_id=committee.id, action="x", entity="y", channel="cli")
     with pytest.raises(TypeError):
         insert_now(db, [a, JournalEntry()])
+
+
+def test_rows_matched_by_a_column_must_differ_in_it(db, committee, now):
+    rows = [
+        AuditEntry(at=now, actor_id=committee.id, action="same", entity="y", channel="cli")
+        for _ in range(2)
+    ]
+    before = db.scalar(select(func.count()).select_from(AuditEntry))
+    with pytest.raises(ValueError):
+        insert_now(db, rows, match="action")
+    assert db.scalar(select(func.count()).select_from(AuditEntry)) == before
+
+
+def test_a_class_with_a_computed_default_is_refused():
+    from sqlalchemy import Integer, String
+    from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+    class Other(DeclarativeBase):
+        pass
+
+    class Stamped(Other):
+        __tablename__ = "stamped"
+        id = mapped_column(Integer, primary_key=True)
+        label = mapped_column(String(10), default=lambda: "now")
+
+    with pytest.raises(TypeError, match="label"):
+        insert_now(None, [Stamped()])
