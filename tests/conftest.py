@@ -119,6 +119,18 @@ def connection(engine):
         conn.close()
 
 
+def create_treasurer(session: Session, now: dt.datetime) -> User:
+    """A committee login for tests that build their own database outside the fixtures."""
+    return create_user(
+        session,
+        username="treasurer",
+        display_name="เหรัญญิก",
+        role=Role.COMMITTEE,
+        password="correct-horse-battery",
+        now=now,
+    )
+
+
 def session_on(conn) -> Session:
     """A session whose commits are savepoints inside the test's transaction."""
     return Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import inspect, text
 
+from tests.conftest import create_treasurer
 from web.db import make_engine
 from web.migrate import check, current_revision, downgrade, head_revision, upgrade
 
@@ -85,8 +86,6 @@ def test_a_fund_with_data_survives_downgrade_and_upgrade_of_the_newest_revisions
     from fund.members.models import Member
     from fund.savings.models import SavingsKind
     from fund.savings.services import record_deposit
-    from fund.users.models import Role
-    from fund.users.services import create_user
     from web.db import Sessions
 
     now = dt.datetime(2025, 11, 20, 3, tzinfo=dt.UTC)
@@ -94,14 +93,7 @@ def test_a_fund_with_data_survives_downgrade_and_upgrade_of_the_newest_revisions
     engine = make_engine(url)
     try:
         with Sessions(engine)(write=True) as s:
-            user = create_user(
-                s,
-                username="treasurer",
-                display_name="เหรัญญิก",
-                role=Role.COMMITTEE,
-                password="correct-horse-battery",
-                now=now,
-            )
+            user = create_treasurer(s, now)
             member = Member(member_no="M-0001", first_name="สมศรี", last_name="ใจดี",
                             joined_on=dt.date(2024, 1, 1), created_at=now)  # fmt: skip
             s.add(member)

@@ -22,8 +22,8 @@ from fund.ledger.services import get_account
 from fund.members.models import Member
 from fund.savings.models import SavingsKind, SavingsTransaction
 from fund.savings.services import record_deposit, record_withdrawal
-from fund.users.models import Role, User
-from fund.users.services import create_user
+from fund.users.models import User
+from tests.conftest import create_treasurer
 from web.db import Sessions, make_engine
 
 NOW = dt.datetime(2025, 11, 20, 3, tzinfo=dt.UTC)
@@ -40,14 +40,7 @@ def fresh(backend, database_factory):
     )
     sessions = Sessions(engine)
     with sessions(write=True) as s:
-        user = create_user(
-            s,
-            username="treasurer",
-            display_name="เหรัญญิก",
-            role=Role.COMMITTEE,
-            password="correct-horse-battery",
-            now=NOW,
-        )
+        user = create_treasurer(s, NOW)
         members = [
             Member(
                 member_no=f"C-{i:04d}",

@@ -18,8 +18,7 @@ from fund.ledger.checks import checks
 from fund.ledger.models import JournalEntry, JournalLine, Receipt
 from fund.members.models import Member
 from fund.savings.models import SavingsTransaction
-from fund.users.models import Role
-from fund.users.services import create_user
+from tests.conftest import create_treasurer
 from web.db import make_engine
 
 NOW = dt.datetime(2025, 11, 20, 3, tzinfo=dt.UTC)
@@ -63,14 +62,7 @@ def test_sigkill_mid_batch_leaves_acknowledged_posts_and_no_half_posts(
     url = database_factory.new_url(backend)
     engine = make_engine(url)
     with Session(engine) as s:
-        user = create_user(
-            s,
-            username="treasurer",
-            display_name="เหรัญญิก",
-            role=Role.COMMITTEE,
-            password="correct-horse-battery",
-            now=NOW,
-        )
+        user = create_treasurer(s, NOW)
         member = Member(
             member_no="K-0001",
             first_name="บุญมี",

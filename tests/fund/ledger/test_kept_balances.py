@@ -30,8 +30,7 @@ from fund.ledger.services import LineSpec, get_account, lowest_balance_from, pos
 from fund.members.models import Member
 from fund.savings.models import SavingsKind
 from fund.savings.services import record_deposit
-from fund.users.models import Role
-from fund.users.services import create_user
+from tests.conftest import create_treasurer
 from web.db import Sessions, make_engine
 from web.migrate import upgrade
 
@@ -276,14 +275,7 @@ def test_writers_that_commit_leave_the_kept_balances_equal_to_the_journal(
     sessions = Sessions(engine)
     try:
         with sessions(write=True) as s:
-            user = create_user(
-                s,
-                username="treasurer",
-                display_name="เหรัญญิก",
-                role=Role.COMMITTEE,
-                password="correct-horse-battery",
-                now=NOW,
-            )
+            user = create_treasurer(s, NOW)
             s.commit()
             user_id = user.id
         for i in range(5):

@@ -13,8 +13,7 @@ from fund.ledger.accounts import AccountCode
 from fund.ledger.checks import checks
 from fund.ledger.models import JournalLine
 from fund.ledger.services import LineSpec, get_account, post_entry, reverse_entry
-from fund.users.models import Role
-from fund.users.services import create_user
+from tests.conftest import create_treasurer
 from web.db import make_engine
 
 NOW = dt.datetime(2025, 11, 20, 3, tzinfo=dt.UTC)
@@ -94,14 +93,7 @@ def test_the_check_finds_a_line_whose_date_was_forged_behind_the_trigger(backend
     engine = make_engine(database_factory.new_url(backend))
     try:
         with Session(engine) as s:
-            user = create_user(
-                s,
-                username="treasurer",
-                display_name="เหรัญญิก",
-                role=Role.COMMITTEE,
-                password="correct-horse-battery",
-                now=NOW,
-            )
+            user = create_treasurer(s, NOW)
             entry = _grant(s, user)
             s.commit()
             assert all(r.ok for r in checks(s))

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from fund.ledger.accounts import AccountCode
 from fund.ledger.services import LineSpec, get_account, post_entry
-from fund.users.models import Role
-from fund.users.services import create_user
+from tests.conftest import create_treasurer
 from web.cli import main
 from web.db import make_engine
 
@@ -31,14 +30,7 @@ def cli_db(backend, database_factory, monkeypatch, tmp_path):
 
 def test_check_passes_on_good_books_and_fails_on_an_unbalanced_entry(cli_db):
     with Session(cli_db) as s:
-        user = create_user(
-            s,
-            username="treasurer",
-            display_name="เหรัญญิก",
-            role=Role.COMMITTEE,
-            password="correct-horse-battery",
-            now=NOW,
-        )
+        user = create_treasurer(s, NOW)
         post_entry(
             s,
             entry_date=dt.date(2025, 11, 1),
