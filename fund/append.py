@@ -1,19 +1,26 @@
-"""Write new rows of append-only tables (journal, receipts, audit) with one INSERT each.
+"""Write a posting's new rows (journal, receipts, audit, savings) with one INSERT each.
 
-Those rows are never changed once written (database triggers refuse it), so the change tracking
-the ORM's unit of work sets up for them is pure cost — most of a posting's time on a meeting day.
-``insert_now`` sends one INSERT … RETURNING id for a list of new objects of one class and attaches
-them to the session as if just loaded: callers use them as usual, and nothing is flushed twice.
+Those rows are never changed once written, or only to link them once (database triggers refuse
+changes to the journal), so the change tracking the ORM's unit of work sets up for them is pure
+cost — most of a posting's time on a meeting day. ``insert_now`` sends one INSERT … RETURNING id
+for a list of new objects of one class and attaches them to the session as if just loaded:
+callers use them as usual, and nothing is flushed twice.
+
+A posting undoes a half-done part in a savepoint of its own; inside ``all_or_nothing`` (a
+meeting day's sheet, itself in one savepoint) the whole batch is undone instead, and the
+per-posting savepoints — a third of a posting's time on PostgreSQL — are left out.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -84,14 +91,7 @@ def insert_now(session: Session, objects: Sequence[T], *, match: str | None = No
     for obj in objects:
         if type(obj) is not cls:
             raise TypeError("insert_now takes objects of one class")
-        state = obj.__dict__
-        row = {}
-        for attr, column, default in plan.columns:
-            if attr not in state:
-                # set before the identity is made, so reading it later costs no query
-                state[attr] = default
-            row[column] = state[attr]
-        rows.append(row)
+        rows.append(_row(obj, plan))
     if match is not None and len({row[match] for row in rows}) != len(rows):
         raise ValueError(f"insert_now: the values of {match!r} must tell the rows apart")
     connection = flushed_connection(session)
@@ -102,16 +102,94 @@ def insert_now(session: Session, objects: Sequence[T], *, match: str | None = No
             value: new_id for new_id, value in connection.execute(plan.by_match[match], rows)
         }
         ids = [by_value[row[match]] for row in rows]
-    identity_map = session.identity_map
     for obj, new_id in zip(objects, ids, strict=True):
-        setattr(obj, plan.pk_key, new_id)
-        make_transient_to_detached(obj)
-        stale = identity_map.get(inspect(obj).key)
-        if stale is not None:
-            # a row of a rolled-back savepoint had this id; the database just gave it to us
-            session.expunge(stale)
-        session.add(obj)
+        _attach(session, obj, plan, new_id)
     return objects
+
+
+def _row(obj: Base, plan: _Plan) -> dict[str, Any]:
+    state = obj.__dict__
+    row = {}
+    for attr, column, default in plan.columns:
+        if attr not in state:
+            # set before the identity is made, so reading it later costs no query
+            state[attr] = default
+        row[column] = state[attr]
+    return row
+
+
+def _attach(session: Session, obj: Base, plan: _Plan, new_id: int) -> None:
+    setattr(obj, plan.pk_key, new_id)
+    make_transient_to_detached(obj)
+    stale = session.identity_map.get(inspect(obj).key)
+    if stale is not None:
+        # a row of a rolled-back savepoint had this id; the database just gave it to us
+        session.expunge(stale)
+    session.add(obj)
+
+
+@functools.cache
+def _insert_unless_taken_statement(cls: type, unique: str, dialect: str):
+    mapper = inspect(cls)
+    (pk,) = mapper.primary_key
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(mapper.local_table)
+        .on_conflict_do_nothing(index_elements=[mapper.local_table.c[unique]])
+        .returning(pk)
+    )
+
+
+def insert_unless_taken(session: Session, obj: Base, *, unique: str) -> bool:
+    """INSERT one new object unless a row already holds its value of the ``unique`` column
+    (then nothing is written and False comes back, without an error that would spoil the
+    transaction). On PostgreSQL a row of a transaction still running makes this wait for it."""
+    cls = type(obj)
+    plan = _plan(cls)
+    row = _row(obj, plan)
+    connection = flushed_connection(session)
+    statement = _insert_unless_taken_statement(cls, unique, connection.dialect.name)
+    new_id = connection.execute(statement, row).scalar_one_or_none()
+    if new_id is None:
+        return False
+    _attach(session, obj, plan, new_id)
+    return True
+
+
+class _NoSavepoint:
+    """Stands in for a savepoint inside ``all_or_nothing``."""
+
+    def commit(self) -> None:
+        pass
+
+    def rollback(self) -> None:
+        pass
+
+
+_ALL_OR_NOTHING = "all_or_nothing"
+
+
+@contextmanager
+def all_or_nothing(session: Session) -> Iterator[None]:
+    """Postings inside need no savepoint of their own: the caller runs the block in one
+    savepoint or transaction and undoes all of it on any error."""
+    depth = session.info.get(_ALL_OR_NOTHING, 0)
+    session.info[_ALL_OR_NOTHING] = depth + 1
+    try:
+        yield
+    finally:
+        if depth:
+            session.info[_ALL_OR_NOTHING] = depth
+        else:
+            session.info.pop(_ALL_OR_NOTHING, None)
+
+
+def savepoint_for_one(session: Session):
+    """A savepoint around one posting (close it with commit or rollback), or a stand-in inside
+    ``all_or_nothing``."""
+    if session.info.get(_ALL_OR_NOTHING):
+        return _NoSavepoint()
+    return session.begin_nested()
 
 
 def flushed_connection(session: Session) -> Connection:

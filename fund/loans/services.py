@@ -35,6 +35,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from fund import txn_cache
+from fund.append import all_or_nothing
 from fund.audit.services import record_audit
 from fund.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from fund.ledger.accounts import AccountCode
@@ -1532,8 +1533,9 @@ def record_meeting_day(
         (p for p in payments if p.member_id in members),
         key=lambda p: members[p.member_id].member_no,
     )
-    # One read of the closed period and the settings for the whole sheet (fund/txn_cache.py).
-    with txn_cache.batch(session):
+    # One read of the closed period and the settings for the whole sheet (fund/txn_cache.py);
+    # no savepoint per deposit: this whole service runs in one (_atomic) and an error undoes all.
+    with txn_cache.batch(session), all_or_nothing(session):
         for payment in ordered:
             member = members[payment.member_id]
             try:

@@ -13,10 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, exists, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fund.append import flushed_connection, insert_now, update_now
+from fund.append import flushed_connection, insert_unless_taken, savepoint_for_one, update_now
 from fund.audit.services import record_audit
 from fund.errors import Conflict, InvalidInput
 from fund.ledger.accounts import CASH_ACCOUNTS, AccountCode
@@ -170,20 +169,27 @@ def _replay(session: Session, key: str) -> SavingsResult | None:
 
 
 def _claim(session: Session, txn: SavingsTransaction):
-    """Insert the transaction row inside a savepoint; the unique key makes a twin request (one
-    that got past the caller's replay check at the same time) find the first one. Returns
-    (earlier result, None) or (None, open savepoint)."""
-    savepoint = session.begin_nested()
+    """Insert the transaction row in a savepoint of its own (none inside ``all_or_nothing``)
+    that the caller closes. A twin request with the same one-time key, past the caller's replay
+    check at the same moment, doesn't fail: the unique key makes this insert do nothing (on
+    PostgreSQL after waiting for the first to commit) and the first one's result comes back.
+    Returns (earlier result, None) or (None, open savepoint)."""
+    savepoint = savepoint_for_one(session)
     try:
-        insert_now(session, [txn])
-    except IntegrityError:
+        inserted = insert_unless_taken(session, txn, unique="idempotency_key")
+    except BaseException:
         savepoint.rollback()
-        if txn.idempotency_key is not None:
-            earlier = _replay(session, txn.idempotency_key)
-            if earlier is not None:
-                return earlier, None
         raise
-    return None, savepoint
+    if inserted:
+        return None, savepoint
+    savepoint.rollback()
+    earlier = _replay(session, txn.idempotency_key)
+    if earlier is None:  # the twin was undone after all: sending the form again will work
+        raise Conflict(
+            "แบบฟอร์มนี้ถูกส่งซ้ำพร้อมกัน กรุณาส่งอีกครั้ง",
+            "This form was sent twice at the same moment; please send it again.",
+        )
+    return earlier, None
 
 
 def record_deposit(

@@ -166,3 +166,74 @@ def test_a_class_with_a_computed_default_is_refused():
 
     with pytest.raises(TypeError, match="label"):
         insert_now(None, [Stamped()])
+
+
+def _savings_row(member, user, now, key):
+    from fund.savings.models import SavingsKind, SavingsTransaction
+
+    return SavingsTransaction(
+        member_id=member.id,
+        kind=SavingsKind.EXTRA,
+        amount_satang=100,
+        txn_date=D,
+        money_account=C.CASH.value,
+        recorded_by_id=user.id,
+        recorded_at=now,
+        idempotency_key=key,
+    )
+
+
+def test_a_taken_key_writes_nothing_and_leaves_the_transaction_usable(
+    db, committee, now, make_member
+):
+    from fund.append import insert_unless_taken
+    from fund.savings.models import SavingsTransaction
+
+    member = make_member()
+    first = _savings_row(member, committee, now, "append-key-1")
+    assert insert_unless_taken(db, first, unique="idempotency_key") is True
+    assert first.id is not None and db.get(SavingsTransaction, first.id) is first
+    twin = _savings_row(member, committee, now, "append-key-1")
+    assert insert_unless_taken(db, twin, unique="idempotency_key") is False
+    assert twin.id is None
+    # No error spoiled the transaction (PostgreSQL would refuse every statement after one).
+    other = _savings_row(member, committee, now, "append-key-2")
+    assert insert_unless_taken(db, other, unique="idempotency_key") is True
+    keys = db.scalars(
+        select(SavingsTransaction.idempotency_key).where(SavingsTransaction.member_id == member.id)
+    ).all()
+    assert sorted(keys) == ["append-key-1", "append-key-2"]
+
+
+def test_inside_all_or_nothing_a_deposit_takes_no_savepoint_of_its_own(
+    db, committee, now, make_member
+):
+    from fund.append import all_or_nothing, savepoint_for_one
+    from fund.savings.models import SavingsKind
+    from fund.savings.services import record_deposit
+
+    member = make_member()
+    seen, stop = _statements(db)
+
+    def deposit(key):
+        record_deposit(
+            db, member=member, amount_satang=100, txn_date=D, kind=SavingsKind.EXTRA,
+            recorded_by=committee, now=now, idempotency_key=key,
+        )  # fmt: skip
+
+    try:
+        deposit("aon-outside")
+        outside = [s for s in seen if s.upper().startswith("SAVEPOINT")]
+        seen.clear()
+        with all_or_nothing(db):
+            with all_or_nothing(db):
+                deposit("aon-inside")
+            deposit("aon-inside-2")  # still inside the outer block
+        inside = [s for s in seen if s.upper().startswith("SAVEPOINT")]
+    finally:
+        stop()
+    assert len(outside) == 1 and inside == []
+    # The block ended: postings take their own savepoints again.
+    savepoint = savepoint_for_one(db)
+    assert db.get_nested_transaction() is savepoint
+    savepoint.rollback()
