@@ -261,6 +261,7 @@ def bench_statements(url: str, batch: int, workers: int | None, result: dict) ->
 
 def bench_service_postings(url: str, n: int, result: dict) -> None:
     from fund import txn_cache
+    from fund.append import all_or_nothing
     from fund.members.models import Member, MemberStatus
     from fund.savings.models import SavingsKind
     from fund.savings.services import record_deposit
@@ -298,9 +299,9 @@ def bench_service_postings(url: str, n: int, result: dict) -> None:
             s.commit()
         elapsed = time.perf_counter() - t0
         # the same in one transaction, as the meeting day posts: no commit (fsync) per posting,
-        # and the closed period and settings read once for the batch
+        # the closed period and settings read once, one savepoint for the whole batch
         t0 = time.perf_counter()
-        with txn_cache.batch(s):
+        with s.begin_nested(), txn_cache.batch(s), all_or_nothing(s):
             for i, member in enumerate(members):
                 deposit(member, f"one-{i}")
         s.commit()
